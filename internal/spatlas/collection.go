@@ -1,0 +1,138 @@
+package spatlas
+
+import (
+	"context"
+	"strings"
+)
+
+// Levels of geography spatlas publishes. LSOAs come from the boundary files; every higher level
+// is built from its LSOAs with a lookup (METHODS.md, "Editions and geography").
+const (
+	LevelLSOA = "lsoa"
+	LevelLAD  = "lad"
+	LevelICB  = "icb"
+)
+
+// Property types, as JSON Schema names them.
+const (
+	TypeString  = "string"
+	TypeInteger = "integer"
+	TypeNumber  = "number"
+)
+
+// Property is one published attribute of the features of a collection.
+type Property struct {
+	Name        string
+	Type        string
+	Description string
+	// Queryable properties can be used as name=value equality filters on items.
+	Queryable bool
+}
+
+// Collection is one OGC API - Features collection: the areas of one level in one edition.
+type Collection struct {
+	ID          string // "{edition}-{level}", e.g. "iod2019-lsoa"
+	Edition     Edition
+	Level       string
+	Title       string
+	Description string
+	Properties  []Property
+	BBox        [4]float64 // lon/lat extent: minx, miny, maxx, maxy
+	Count       int64
+}
+
+// Property returns the collection's property of that name.
+func (c Collection) Property(name string) (Property, bool) {
+	for _, p := range c.Properties {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Property{}, false
+}
+
+// CollectionID names the collection of one level of one edition.
+func CollectionID(edition, level string) string { return edition + "-" + level }
+
+// ParseCollectionID splits a collection id into edition and level.
+func ParseCollectionID(id string) (edition, level string, ok bool) {
+	i := strings.LastIndexByte(id, '-')
+	if i <= 0 {
+		return "", "", false
+	}
+	return id[:i], id[i+1:], true
+}
+
+// LevelProperties returns the published properties of areas of a level, in publication order.
+func LevelProperties(level string) []Property {
+	switch level {
+	case LevelLSOA:
+		ps := []Property{
+			{Name: "code", Type: TypeString, Description: "LSOA code", Queryable: true},
+			{Name: "name", Type: TypeString, Description: "LSOA name"},
+			{Name: "lad_code", Type: TypeString, Description: "local authority district code of the deprivation file", Queryable: true},
+			{Name: "lad_name", Type: TypeString, Description: "local authority district name"},
+			{Name: "icb_code", Type: TypeString, Description: "integrated care board code (ONS), from the geography lookup", Queryable: true},
+			{Name: "imd_rank", Type: TypeInteger, Description: "Index of Multiple Deprivation rank, 1 = most deprived LSOA in England", Queryable: true},
+			{Name: "imd_decile", Type: TypeInteger, Description: "IMD decile, 1 = most deprived 10% of LSOAs", Queryable: true},
+			{Name: "imd_score", Type: TypeNumber, Description: "IMD score, higher = more deprived; null when no score file is loaded"},
+		}
+		for _, d := range Domains {
+			ps = append(ps,
+				Property{Name: d + "_rank", Type: TypeInteger, Description: d + " domain rank, 1 = most deprived", Queryable: true},
+				Property{Name: d + "_decile", Type: TypeInteger, Description: d + " domain decile, 1 = most deprived 10%", Queryable: true},
+				Property{Name: d + "_score", Type: TypeNumber, Description: d + " domain score; null when no score file is loaded"},
+			)
+		}
+		return append(ps, Property{Name: "population", Type: TypeInteger, Description: "population denominator of the edition (see the provenance of the edition)"})
+	case LevelLAD, LevelICB:
+		return []Property{
+			{Name: "code", Type: TypeString, Description: strings.ToUpper(level) + " code", Queryable: true},
+			{Name: "name", Type: TypeString, Description: strings.ToUpper(level) + " name"},
+			{Name: "lsoa_count", Type: TypeInteger, Description: "LSOAs in the area", Queryable: true},
+			{Name: "lsoa_decile1_count", Type: TypeInteger, Description: "LSOAs in the most deprived national IMD decile", Queryable: true},
+			{Name: "lsoa_decile1_pct", Type: TypeNumber, Description: "share of the area's LSOAs in the most deprived national decile, 0-100, one decimal"},
+			{Name: "imd_avg_rank", Type: TypeNumber, Description: "MHCLG average rank: population-weighted mean of reversed LSOA IMD ranks (N = most deprived), two decimals; higher = more deprived"},
+			{Name: "population", Type: TypeInteger, Description: "sum of the LSOA population denominators"},
+		}
+	}
+	return nil
+}
+
+// FeatureQuery selects features of one collection.
+type FeatureQuery struct {
+	Collection string
+	BBox       *[4]float64 // lon/lat: minx, miny, maxx, maxy
+	Limit      int
+	Offset     int
+	Properties []string // nil: all properties
+	Filters    []Filter // ANDed equality filters on queryable properties
+	Zoom       *int     // web-map zoom 0-22: generalise geometry and round coordinates for it
+}
+
+// Filter is one name=value equality filter. Value has been checked against the property's type.
+type Filter struct {
+	Property string
+	Value    string
+}
+
+// FeaturePage is one page of features, serialised by the database.
+type FeaturePage struct {
+	Features       []byte // a JSON array of GeoJSON Feature objects
+	NumberMatched  int64
+	NumberReturned int
+}
+
+// FeatureService is what the OGC API needs of a store.
+type FeatureService interface {
+	// Collections lists the collections of the loaded editions.
+	Collections(ctx context.Context) ([]Collection, error)
+	// Features returns a page of features; an unknown collection is ENOTFOUND.
+	Features(ctx context.Context, q FeatureQuery) (FeaturePage, error)
+	// Feature returns one GeoJSON Feature; an unknown collection or id is ENOTFOUND.
+	Feature(ctx context.Context, collection, id string, zoom *int, properties []string) ([]byte, error)
+	// Generation changes whenever loaded data changes; caches key on it.
+	Generation(ctx context.Context) (int64, error)
+	// Ready reports whether the database is reachable and holds at least one loaded edition.
+	Ready(ctx context.Context) error
+}
