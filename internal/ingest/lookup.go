@@ -1,0 +1,125 @@
+package ingest
+
+import (
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// Table is a CSV file cut down to the columns a caller asked for: the snake_case lookup tables
+// of geography-lookups (LSOA to ward, LAD, sub-ICB, ICB, region) and the like.
+type Table struct {
+	Name    string
+	Columns []string   // the columns asked for, normalised (trimmed, lower case), in the order asked
+	Rows    [][]string // one per record; values trimmed, in Columns order; "" where the file has none
+	Lines   []int      // the line of the file each row was read from
+}
+
+// Column returns the position of a column in each row, or -1.
+func (t *Table) Column(name string) int { return slices.Index(t.Columns, headerKey(name)) }
+
+// ReadTable reads the wanted columns of a CSV file with a header row (matched after trimming and
+// case folding); with no wanted columns it reads them all. A missing column is an error naming the
+// file and the column; so is a file with no data rows.
+func ReadTable(name string, r io.Reader, want ...string) (*Table, error) {
+	c, err := newCSVReader(name, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(want) == 0 {
+		want = c.header
+	}
+	idx, err := c.Columns(want...)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Name: name, Columns: make([]string, len(want))}
+	for i, w := range want {
+		t.Columns[i] = headerKey(w)
+	}
+	for {
+		more, err := c.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		rec := c.Record()
+		if blankRecord(rec) {
+			continue
+		}
+		row := make([]string, len(idx))
+		for i, j := range idx {
+			row[i] = strings.Clone(strings.TrimSpace(rec[j]))
+		}
+		t.Rows = append(t.Rows, row)
+		t.Lines = append(t.Lines, c.Line())
+	}
+	if len(t.Rows) == 0 {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: no data rows after the header", name)
+	}
+	return t, nil
+}
+
+// ReadCensusPopulation reads the Census 2021 usual residents of each LSOA 2021 from the long table
+// of census2021-population-lsoa21 (lsoa21_code, age_group, usual_residents: one row per LSOA and
+// age group) and returns the total of each LSOA, England's and Wales's alike. A code that is not an
+// LSOA code, a count that is not a whole number or is negative, and an LSOA and age group given
+// twice are errors naming the file and the line.
+func ReadCensusPopulation(name string, r io.Reader) (map[string]int64, error) {
+	c, err := newCSVReader(name, r)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := c.Columns("lsoa21_code", "age_group", "usual_residents")
+	if err != nil {
+		return nil, err
+	}
+	codeCol, ageCol, countCol := idx[0], idx[1], idx[2]
+	type cell struct{ code, age string }
+	seen := map[cell]int{}
+	names := map[string]string{} // one string per age group
+	codes := map[string]string{} // one string per LSOA code
+	pop := map[string]int64{}
+	for {
+		more, err := c.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		rec := c.Record()
+		if blankRecord(rec) {
+			continue
+		}
+		code := strings.TrimSpace(rec[codeCol])
+		if !validLSOACode(code) {
+			return nil, c.errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[codeCol], code)
+		}
+		n, ok, err := c.Int(countCol)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, c.errorf("column %q: the count is empty", c.header[countCol])
+		}
+		if n < 0 {
+			return nil, c.errorf("column %q: %d residents is negative", c.header[countCol], n)
+		}
+		k := cell{code, intern(names, strings.TrimSpace(rec[ageCol]))}
+		if prev, dup := seen[k]; dup {
+			return nil, c.errorf("LSOA %s, age group %q appears twice, on lines %d and %d", code, k.age, prev, c.Line())
+		}
+		k.code = intern(codes, code)
+		seen[k] = c.Line()
+		pop[k.code] += n
+	}
+	if len(pop) == 0 {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: no data rows after the header", name)
+	}
+	return pop, nil
+}
