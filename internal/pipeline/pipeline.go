@@ -1,0 +1,368 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/spatlas/spatlas/internal/ingest"
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// Plan is the set of files one edition will be built from.
+type Plan struct {
+	Edition spatlas.Edition
+	DataDir string
+	// Sources lists every input file; Hash fills in the checksums and sizes.
+	Sources []spatlas.SourceFile
+
+	recipe      recipe
+	deprivation []string
+	scores      []string
+	boundaries  []string
+	names, icb  string
+	population  string
+}
+
+// NewPlan finds the files of an edition in dataDir.
+func NewPlan(dataDir string, ed spatlas.Edition) (*Plan, error) {
+	r := recipeFor(ed)
+	p := &Plan{Edition: ed, DataDir: dataDir, recipe: r}
+	var err error
+	if p.deprivation, err = p.match(r.deprivation); err != nil {
+		return nil, err
+	}
+	if len(p.deprivation) == 0 {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: no deprivation file in %s (want names like %s)",
+			ed.ID, filepath.Join(dataDir, r.deprivation.dataset), r.deprivation.match)
+	}
+	if r.scores != nil {
+		p.scores, _ = p.match(*r.scores)
+	}
+	if p.boundaries, err = ingest.BoundaryFiles(filepath.Join(dataDir, r.boundaries)); err != nil {
+		return nil, err
+	}
+	one := func(fs *fileSet) string {
+		if fs == nil {
+			return ""
+		}
+		m, _ := p.match(*fs)
+		if len(m) == 0 {
+			return ""
+		}
+		return m[0]
+	}
+	if r.names != nil {
+		p.names = one(&r.names.fileSet)
+	}
+	if r.icb != nil {
+		p.icb = one(&r.icb.fileSet)
+	}
+	p.population = one(r.population)
+	add := func(ds string, paths ...string) {
+		for _, f := range paths {
+			if f != "" {
+				p.Sources = append(p.Sources, spatlas.SourceFile{Dataset: ds, File: filepath.Base(f)})
+			}
+		}
+	}
+	add(r.deprivation.dataset, p.deprivation...)
+	if r.scores != nil {
+		add(r.scores.dataset, p.scores...)
+	}
+	add(r.boundaries, p.boundaries...)
+	if r.names != nil {
+		add(r.names.dataset, p.names)
+	}
+	if r.icb != nil {
+		add(r.icb.dataset, p.icb)
+	}
+	if r.population != nil {
+		add(r.population.dataset, p.population)
+	}
+	return p, nil
+}
+
+// match lists the files of a dataset folder whose names match, sorted.
+func (p *Plan) match(fs fileSet) ([]string, error) {
+	dir := filepath.Join(p.DataDir, fs.dataset)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, spatlas.Errorf(spatlas.EUNAVAILABLE, "%s: %v", dir, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && fs.match.MatchString(e.Name()) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (p *Plan) path(s spatlas.SourceFile) string { return filepath.Join(p.DataDir, s.Dataset, s.File) }
+
+// Hash computes the checksum and size of every source file, two at a time.
+func (p *Plan) Hash(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(2)
+	for i := range p.Sources {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			f, err := os.Open(p.path(p.Sources[i]))
+			if err != nil {
+				return spatlas.Errorf(spatlas.EINVALID, "%v", err)
+			}
+			defer f.Close()
+			h := sha256.New()
+			n, err := io.Copy(h, f)
+			if err != nil {
+				return spatlas.Errorf(spatlas.EINVALID, "%s: %v", p.path(p.Sources[i]), err)
+			}
+			p.Sources[i].SHA256, p.Sources[i].Bytes = hex.EncodeToString(h.Sum(nil)), n
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (p *Plan) source(path string) *spatlas.SourceFile {
+	for i := range p.Sources {
+		if p.path(p.Sources[i]) == path {
+			return &p.Sources[i]
+		}
+	}
+	return nil
+}
+
+// rel names a file by dataset folder and file name, as errors and provenance show it.
+func (p *Plan) rel(path string) string {
+	r, err := filepath.Rel(p.DataDir, path)
+	if err != nil {
+		return path
+	}
+	return r
+}
+
+func (p *Plan) readFile(path string, read func(name string, r io.Reader) error) error {
+	rc, err := ingest.Open(path)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return read(p.rel(path), rc)
+}
+
+// Read parses the deprivation files and lookups and returns the edition's data, with boundaries
+// to be streamed by the store.
+func (p *Plan) Read(ctx context.Context, logger *slog.Logger) (spatlas.EditionData, error) {
+	d := spatlas.EditionData{Edition: p.Edition, Sources: p.Sources}
+	var files []*ingest.DeprivationFile
+	for _, path := range p.deprivation {
+		err := p.readFile(path, func(name string, r io.Reader) error {
+			f, err := ingest.ReadDeprivation(name, r)
+			if err != nil {
+				return err
+			}
+			files = append(files, f)
+			p.source(path).Rows = int64(len(f.Records))
+			return nil
+		})
+		if err != nil {
+			return d, err
+		}
+	}
+	hasScore := func() bool {
+		for _, f := range files {
+			if f.Has("imd_score") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range files {
+		if f.Has("imd_score") && d.ScoreSource == "" {
+			d.ScoreSource = f.Name
+		}
+		if f.Has("population") && d.PopulationSource == "" {
+			d.PopulationSource = f.Name
+		}
+	}
+	if !hasScore() {
+		for _, path := range p.scores {
+			err := p.readFile(path, func(name string, r io.Reader) error {
+				f, err := ingest.ReadDeprivation(name, r)
+				if err != nil {
+					return err
+				}
+				f.Vintage = p.Edition.LSOAVintage // the composite file does not say; its English rows are IoD2019's
+				files = append(files, f)
+				p.source(path).Rows = int64(len(f.Records))
+				if f.Has("imd_score") {
+					d.ScoreSource = f.Name
+				}
+				return nil
+			})
+			if err != nil {
+				return d, err
+			}
+		}
+	}
+	recs, err := ingest.MergeDeprivation(p.Edition.LSOAVintage, files...)
+	if err != nil {
+		return d, err
+	}
+	// A scores-only file (composite UK IMD) must not add LSOAs the deprivation files do not have.
+	if len(p.scores) > 0 && d.ScoreSource != "" {
+		recs = keepRanked(recs)
+	}
+	d.LSOAs = recs
+
+	if p.names != "" {
+		if err := p.fillNames(d.LSOAs); err != nil {
+			return d, err
+		}
+	}
+	if p.icb != "" {
+		if d.ICB, err = p.readParents(p.icb, p.recipe.icb); err != nil {
+			return d, err
+		}
+	}
+	if d.PopulationSource == "" && p.population != "" {
+		if err := p.fillPopulation(d.LSOAs); err != nil {
+			return d, err
+		}
+		d.PopulationSource = p.rel(p.population) + " (Census 2021 usual residents)"
+	}
+	if d.PopulationSource == "" {
+		logger.Warn("no population denominators loaded", "edition", p.Edition.ID)
+	}
+	d.Boundaries = p.streamBoundaries
+	return d, nil
+}
+
+func keepRanked(recs []spatlas.LSOADeprivation) []spatlas.LSOADeprivation {
+	out := recs[:0]
+	for _, r := range recs {
+		if r.IMD.Rank != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (p *Plan) readTable(path string, want ...string) (*ingest.Table, error) {
+	var t *ingest.Table
+	err := p.readFile(path, func(name string, r io.Reader) error {
+		var err error
+		t, err = ingest.ReadTable(name, r, want...)
+		if err == nil {
+			p.source(path).Rows = int64(len(t.Rows))
+		}
+		return err
+	})
+	return t, err
+}
+
+// fillNames takes LSOA names and LAD codes and names from the lookup where the deprivation files
+// have none (the IoD2025 snake_case table has only codes).
+func (p *Plan) fillNames(recs []spatlas.LSOADeprivation) error {
+	l := p.recipe.names
+	t, err := p.readTable(p.names, l.code, strings.Replace(l.code, "_code", "_name", 1), l.areaCode, l.areaName)
+	if err != nil {
+		return err
+	}
+	byCode := make(map[string][]string, len(t.Rows))
+	for _, row := range t.Rows {
+		byCode[row[0]] = row
+	}
+	for i := range recs {
+		row, ok := byCode[recs[i].Code]
+		if !ok {
+			continue
+		}
+		if recs[i].Name == "" {
+			recs[i].Name = row[1]
+		}
+		if recs[i].LADCode == "" {
+			recs[i].LADCode, recs[i].LADName = row[2], row[3]
+		}
+	}
+	return nil
+}
+
+func (p *Plan) readParents(path string, l *lookup) (map[string]spatlas.Parent, error) {
+	t, err := p.readTable(path, l.code, l.areaCode, l.areaName)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]spatlas.Parent, len(t.Rows))
+	for _, row := range t.Rows {
+		m[row[0]] = spatlas.Parent{Code: row[1], Name: row[2]}
+	}
+	return m, nil
+}
+
+func (p *Plan) fillPopulation(recs []spatlas.LSOADeprivation) error {
+	var pop map[string]int64
+	err := p.readFile(p.population, func(name string, r io.Reader) error {
+		var err error
+		pop, err = ingest.ReadCensusPopulation(name, r)
+		p.source(p.population).Rows = int64(len(pop))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		if v, ok := pop[recs[i].Code]; ok {
+			recs[i].Population = &v
+		}
+	}
+	return nil
+}
+
+// streamBoundaries reads the boundary files two at a time and yields every feature. It counts
+// each file's features into the plan's Sources, which the store records as provenance after the
+// stream has ended.
+func (p *Plan) streamBoundaries(ctx context.Context, yield func(spatlas.Boundary) error) error {
+	fields := ingest.BoundaryFields{Code: p.recipe.boundaryFields, Name: p.recipe.nameFields}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(2)
+	var mu sync.Mutex
+	for _, path := range p.boundaries {
+		g.Go(func() error {
+			var n int64
+			err := ingest.ReadBoundaries(path, fields, func(b ingest.Boundary) error {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				n++
+				return yield(spatlas.Boundary{Code: b.Code, Name: b.Name, WKB: b.WKB, SRID: b.SRID, File: p.rel(path), Feature: b.Feature})
+			})
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			p.source(path).Rows = n
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("boundaries: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package pipeline
+
+import (
+	"regexp"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// recipe says where an edition's inputs are in a data directory.
+type recipe struct {
+	deprivation    fileSet  // deprivation files, merged by LSOA code
+	scores         *fileSet // optional files used only for the IMD score when no other file has one
+	boundaries     string   // dataset folder of LSOA polygons
+	boundaryFields []string // feature properties that hold the LSOA code
+	nameFields     []string // ... and the LSOA name
+	names          *lookup  // optional: LSOA names and LAD codes where the deprivation files lack them
+	icb            *lookup  // optional: LSOA -> ICB
+	population     *fileSet // optional: census population when no deprivation file has a denominator
+}
+
+// fileSet is the files of one dataset folder whose names match.
+type fileSet struct {
+	dataset string
+	match   *regexp.Regexp
+}
+
+// lookup is a snake_case lookup table: the file, the LSOA code column and the columns wanted.
+type lookup struct {
+	fileSet
+	code, areaCode, areaName string
+}
+
+func recipeFor(ed spatlas.Edition) recipe {
+	switch ed.ID {
+	case "iod2019":
+		return recipe{
+			deprivation:    fileSet{"imd2019", regexp.MustCompile(`(?i)^File_[12567]_.*\.csv(\.gz)?$`)},
+			scores:         &fileSet{"composite-uk-imd", regexp.MustCompile(`(?i)^UK_IMD_E\.csv(\.gz)?$`)},
+			boundaries:     "lsoa2011-boundaries",
+			boundaryFields: []string{"LSOA11CD", "lsoa11cd", "code"},
+			nameFields:     []string{"LSOA11NM", "lsoa11nm", "name"},
+			icb: &lookup{
+				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^lookup_lsoa11_sicbl22_icb22_ltla22\.csv(\.gz)?$`)},
+				code:    "lsoa11_code", areaCode: "icb22_code", areaName: "icb22_name",
+			},
+		}
+	case "iod2025":
+		return recipe{
+			deprivation:    fileSet{"imd2025", regexp.MustCompile(`(?i)^(File_[17]_.*|imd2025_england_lsoa21)\.csv(\.gz)?$`)},
+			boundaries:     "lsoa2021-boundaries-bgc",
+			boundaryFields: []string{"LSOA21CD", "lsoa21cd", "code"},
+			nameFields:     []string{"LSOA21NM", "lsoa21nm", "name"},
+			names: &lookup{
+				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^lookup_lsoa21_ward24_ltla24\.csv(\.gz)?$`)},
+				code:    "lsoa21_code", areaCode: "ltla24_code", areaName: "ltla24_name",
+			},
+			icb: &lookup{
+				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^lookup_lsoa21_icb24\.csv(\.gz)?$`)},
+				code:    "lsoa21_code", areaCode: "icb24_code", areaName: "icb24_name",
+			},
+			population: &fileSet{"census2021-population-lsoa21", regexp.MustCompile(`^census21_pop_lsoa21_age6\.csv(\.gz)?$`)},
+		}
+	}
+	return recipe{}
+}

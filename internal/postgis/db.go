@@ -1,0 +1,153 @@
+package postgis
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+//go:embed sql/*.sql
+var queries embed.FS
+
+// query returns the text of sql/<name>.sql. The files are embedded, so a missing one is a bug.
+func query(name string) string {
+	b, err := fs.ReadFile(queries, "sql/"+name+".sql")
+	if err != nil {
+		panic(fmt.Sprintf("postgis: no query %q", name))
+	}
+	return string(b)
+}
+
+// DB is a connection pool to a spatlas database.
+type DB struct {
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+}
+
+// Options tune a DB.
+type Options struct {
+	// StatementTimeout bounds every statement of serving connections (0 = none). Loads lift it.
+	StatementTimeout time.Duration
+	MaxConns         int32
+}
+
+// Open connects to the database at url (a libpq URL or key=value string; the PG* variables
+// fill what it leaves out) and checks that it answers.
+func Open(ctx context.Context, url string, logger *slog.Logger, opt Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "database URL: %v", err)
+	}
+	if opt.MaxConns > 0 {
+		cfg.MaxConns = opt.MaxConns
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "spatlas"
+	if opt.StatementTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, spatlas.Errorf(spatlas.EUNAVAILABLE, "database: %v", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, spatlas.Errorf(spatlas.EUNAVAILABLE, "database %s: %v", redact(cfg.ConnConfig), err)
+	}
+	return &DB{pool: pool, logger: logger}, nil
+}
+
+func redact(c *pgx.ConnConfig) string {
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.pool.Close() }
+
+// Migrate applies the embedded migrations that the database lacks, and returns how many ran.
+// Concurrent callers are serialised by goose's session lock.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	sqldb := stdlib.OpenDBFromPool(db.pool)
+	defer sqldb.Close()
+	return migrate(ctx, sqldb, db.logger)
+}
+
+func migrate(ctx context.Context, sqldb *sql.DB, logger *slog.Logger) (int, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return 0, err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return 0, err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqldb, fsys, goose.WithSessionLocker(locker))
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	for _, r := range res {
+		logger.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+	}
+	return len(res), nil
+}
+
+// Ready reports whether the database answers and holds at least one loaded edition.
+func (db *DB) Ready(ctx context.Context) error {
+	var n int
+	if err := db.pool.QueryRow(ctx, query("ready")).Scan(&n); err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return spatlas.Errorf(spatlas.EUNAVAILABLE, "database not migrated: run spatlas migrate")
+		}
+		return spatlas.Errorf(spatlas.EUNAVAILABLE, "database unreachable")
+	}
+	if n == 0 {
+		return spatlas.Errorf(spatlas.EUNAVAILABLE, "no edition loaded yet: run spatlas load")
+	}
+	return nil
+}
+
+// Generation returns a number that changes whenever loaded data changes.
+func (db *DB) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	err := db.pool.QueryRow(ctx, query("generation")).Scan(&g)
+	return g, err
+}
+
+// Lock takes a session-level advisory lock named key on a dedicated connection, waiting for it;
+// the returned function releases it. It serialises work across processes.
+func (db *DB) Lock(ctx context.Context, key string) (unlock func(), err error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, query("lock"), key); err != nil {
+		conn.Release()
+		return nil, err
+	}
+	return func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), query("unlock"), key)
+		conn.Release()
+	}, nil
+}
+
+// Pool returns the connection pool, for tests and tools that inspect the database directly.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }

@@ -1,0 +1,177 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// ZoomBands are the web-map zooms for which generalised geometries are stored. A request for zoom
+// z is served from the smallest band >= z (never coarser than asked); above the last band, from
+// the full-resolution geometry with coordinates rounded for z.
+var zoomBands = [...]int{4, 6, 8, 10, 12}
+
+// band returns the stored zoom band for a requested zoom, or nil for full resolution.
+func band(zoom *int) *int16 {
+	if zoom == nil {
+		return nil
+	}
+	for _, b := range zoomBands {
+		if *zoom <= b {
+			v := int16(b)
+			return &v
+		}
+	}
+	return nil
+}
+
+// Decimals returns the decimal digits of lon/lat coordinates that resolve a pixel at a web-map
+// zoom (256-pixel tiles): the degrees a pixel spans at zoom z are 360/(256*2^z). Without a zoom,
+// 9 digits (0.1 mm) keep the source resolution.
+func Decimals(zoom *int) int {
+	if zoom == nil {
+		return 9
+	}
+	d := int(math.Ceil(math.Log10(256 * math.Exp2(float64(*zoom)) / 360)))
+	return max(d, 1)
+}
+
+// Collections lists the collections of the loaded editions.
+func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
+	rows, err := db.pool.Query(ctx, query("collections"))
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		Edition, Level         string
+		Count                  int64
+		MinX, MinY, MaxX, MaxY *float64
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]spatlas.Collection, 0, len(rs))
+	for _, r := range rs {
+		ed, err := spatlas.EditionByID(r.Edition)
+		if err != nil {
+			continue // an edition this version no longer knows
+		}
+		c := spatlas.Collection{
+			ID:         spatlas.CollectionID(r.Edition, r.Level),
+			Edition:    ed,
+			Level:      r.Level,
+			Title:      collectionTitle(ed, r.Level),
+			Properties: spatlas.LevelProperties(r.Level),
+			Count:      r.Count,
+		}
+		c.Description = c.Title + ": deprivation from the " + ed.Title + " on LSOA " + strconv.Itoa(ed.LSOAVintage) + " geography"
+		if r.MinX != nil {
+			c.BBox = [4]float64{*r.MinX, *r.MinY, *r.MaxX, *r.MaxY}
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+func collectionTitle(ed spatlas.Edition, level string) string {
+	names := map[string]string{
+		spatlas.LevelLSOA: "Lower layer super output areas",
+		spatlas.LevelLAD:  "Local authority districts",
+		spatlas.LevelICB:  "Integrated care boards",
+	}
+	n := names[level]
+	if n == "" {
+		n = level
+	}
+	return n + ", " + ed.ID
+}
+
+// collection resolves a collection id to its edition and level, ENOTFOUND when it is not loaded.
+func (db *DB) collection(ctx context.Context, id string) (spatlas.Collection, error) {
+	cs, err := db.Collections(ctx)
+	if err != nil {
+		return spatlas.Collection{}, err
+	}
+	for _, c := range cs {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return spatlas.Collection{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", id)
+}
+
+// Features returns one page of features of a collection.
+func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.FeaturePage, error) {
+	c, err := db.collection(ctx, q.Collection)
+	if err != nil {
+		return spatlas.FeaturePage{}, err
+	}
+	var bbox [4]*float64
+	if q.BBox != nil {
+		for i := range bbox {
+			bbox[i] = &q.BBox[i]
+		}
+	}
+	filter, err := filterJSON(c, q.Filters)
+	if err != nil {
+		return spatlas.FeaturePage{}, err
+	}
+	var page spatlas.FeaturePage
+	err = db.pool.QueryRow(ctx, query("features"),
+		c.Edition.ID, c.Level, bbox[0], bbox[1], bbox[2], bbox[3], filter,
+		q.Limit, q.Offset, band(q.Zoom), Decimals(q.Zoom), q.Properties,
+	).Scan(&page.NumberMatched, &page.NumberReturned, &page.Features)
+	return page, err
+}
+
+// Feature returns one feature of a collection.
+func (db *DB) Feature(ctx context.Context, collection, id string, zoom *int, properties []string) ([]byte, error) {
+	c, err := db.collection(ctx, collection)
+	if err != nil {
+		return nil, err
+	}
+	var b []byte
+	err = db.pool.QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), Decimals(zoom), properties).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collection)
+	}
+	return b, err
+}
+
+// filterJSON turns equality filters into a JSON object for jsonb containment, typed as the
+// properties are stored so that imd_decile=1 matches the number 1.
+func filterJSON(c spatlas.Collection, fs []spatlas.Filter) ([]byte, error) {
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]any, len(fs))
+	seen := make(map[string]string, len(fs))
+	for _, f := range fs {
+		p, ok := c.Property(f.Property)
+		if !ok || !p.Queryable {
+			return nil, spatlas.Errorf(spatlas.EINVALID, "%q is not a queryable property of %s", f.Property, c.ID)
+		}
+		if prev, dup := seen[f.Property]; dup && prev != f.Value {
+			return []byte(`{"__no_property__":true}`), nil // two values for one property match nothing
+		}
+		seen[f.Property] = f.Value
+		switch p.Type {
+		case spatlas.TypeInteger, spatlas.TypeNumber:
+			v, err := strconv.ParseFloat(f.Value, 64)
+			if err != nil {
+				return nil, spatlas.Errorf(spatlas.EINVALID, "%s=%q: want a number", f.Property, f.Value)
+			}
+			m[f.Property] = v
+		default:
+			m[f.Property] = f.Value
+		}
+	}
+	return json.Marshal(m)
+}

@@ -1,0 +1,279 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// Provenance returns the source files recorded for the last load of an edition.
+func (db *DB) Provenance(ctx context.Context, edition string) ([]spatlas.SourceFile, error) {
+	rows, err := db.pool.Query(ctx, query("provenance"), edition)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[spatlas.SourceFile])
+}
+
+// SameSources reports whether two lists of source files have the same files and checksums.
+func SameSources(a, b []spatlas.SourceFile) bool {
+	key := func(s spatlas.SourceFile) string { return s.Dataset + "\x00" + s.File + "\x00" + s.SHA256 }
+	ka, kb := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		ka[i] = key(a[i])
+	}
+	for i := range b {
+		kb[i] = key(b[i])
+	}
+	slices.Sort(ka)
+	slices.Sort(kb)
+	return slices.Equal(ka, kb)
+}
+
+// LoadEdition replaces an edition's data with d in one transaction: bulk copies into staging
+// tables, checks, then swaps. Until it commits, readers see the previous data; if it fails or
+// the process dies, the previous data stays.
+func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.LoadReport, error) {
+	start := time.Now()
+	rep := spatlas.LoadReport{
+		Edition:          d.Edition.ID,
+		PopulationSource: d.PopulationSource,
+		ScoreSource:      d.ScoreSource,
+		Sources:          d.Sources,
+		LSOAs:            int64(len(d.LSOAs)),
+	}
+	step := func(name string, t time.Time) {
+		rep.Steps = append(rep.Steps, spatlas.StepDuration{Step: name, Duration: time.Since(t)})
+		db.logger.Debug("load step", "edition", d.Edition.ID, "step", name, "duration", time.Since(t))
+	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		t := time.Now()
+		for _, q := range []string{"load_lock"} {
+			if _, err := tx.Exec(ctx, query(q), d.Edition.ID); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+			return err
+		}
+		for _, q := range []string{"load_stage_lsoa", "load_stage_geom"} {
+			if _, err := tx.Exec(ctx, query(q)); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_lsoa"}, stageLSOAColumns, lsoaRows(d)); err != nil {
+			return fmt.Errorf("copy deprivation: %w", err)
+		}
+		n, err := copyBoundaries(ctx, tx, d.Boundaries)
+		if err != nil {
+			return err
+		}
+		rep.Boundaries = n
+		step("copy", t)
+
+		t = time.Now()
+		if _, err := tx.Exec(ctx, query("load_analyze_stage")); err != nil {
+			return err
+		}
+		if err := checkDuplicates(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, query("load_shapes")); err != nil {
+			return fmt.Errorf("shapes: %w", err)
+		}
+		if err := tx.QueryRow(ctx, query("load_repaired")).Scan(&rep.Repaired); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, query("load_without_boundary")).Scan(&rep.WithoutBoundary.Count, &rep.WithoutBoundary.Sample); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, query("load_without_deprivation")).Scan(&rep.WithoutDeprivation.Count, &rep.WithoutDeprivation.Sample); err != nil {
+			return err
+		}
+		if rep.WithoutBoundary.Count == rep.LSOAs {
+			return spatlas.Errorf(spatlas.EINVALID,
+				"%s: none of the %d deprivation rows has a boundary (first boundary codes: %v): the boundary files are of another edition or geography",
+				d.Edition.ID, rep.LSOAs, rep.WithoutDeprivation.Sample)
+		}
+		step("validate", t)
+
+		t = time.Now()
+		if _, err := tx.Exec(ctx, query("load_delete_edition"), d.Edition.ID); err != nil {
+			return err
+		}
+		ed := d.Edition
+		if err := tx.QueryRow(ctx, query("load_insert_edition"), ed.ID, ed.Title, ed.LSOAVintage, ed.LADVintage,
+			ed.LSOACount, d.PopulationSource, nullable(d.ScoreSource)).Scan(&rep.Generation); err != nil {
+			return err
+		}
+		for _, q := range []string{"load_insert_lsoa", "load_insert_area_lsoa"} {
+			if _, err := tx.Exec(ctx, query(q), ed.ID); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		step("insert", t)
+
+		t = time.Now()
+		tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelLAD, ed.LSOACount)
+		if err != nil {
+			return fmt.Errorf("dissolve LADs: %w", err)
+		}
+		rep.LADs = tag.RowsAffected()
+		if d.ICB != nil {
+			tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelICB, ed.LSOACount)
+			if err != nil {
+				return fmt.Errorf("dissolve ICBs: %w", err)
+			}
+			rep.ICBs = tag.RowsAffected()
+		}
+		step("dissolve", t)
+
+		t = time.Now()
+		for _, z := range zoomBands {
+			w, h := gridCell(z)
+			if _, err := tx.Exec(ctx, query("load_insert_area_geom"), ed.ID, z, w, h); err != nil {
+				return fmt.Errorf("generalise for zoom %d: %w", z, err)
+			}
+		}
+		step("generalise", t)
+
+		t = time.Now()
+		if _, err := tx.Exec(ctx, query("load_insert_collections"), ed.ID); err != nil {
+			return err
+		}
+		if err := insertProvenance(ctx, tx, ed.ID, d.Sources); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, query("load_analyze")); err != nil {
+			return err
+		}
+		step("finish", t)
+		rep.Duration = time.Since(start)
+		js, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, query("load_set_report"), ed.ID, js)
+		return err
+	})
+	rep.Duration = time.Since(start)
+	return rep, err
+}
+
+// gridCell is the grid a zoom band's geometries are snapped to: half a pixel of longitude at
+// that zoom (256-pixel tiles) wide, and as tall as that is on the ground at English latitudes.
+func gridCell(zoom int) (w, h float64) {
+	w = 360 / (256 * math.Exp2(float64(zoom))) / 2
+	return w, w * 0.6
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+var stageLSOAColumns = func() []string {
+	cols := []string{"code", "name", "lad_code", "lad_name", "icb_code", "icb_name", "imd_rank", "imd_decile", "imd_score"}
+	for _, d := range spatlas.Domains {
+		cols = append(cols, d+"_rank", d+"_decile", d+"_score")
+	}
+	return append(cols, "population")
+}()
+
+func lsoaRows(d spatlas.EditionData) pgx.CopyFromSource {
+	i := -1
+	return pgx.CopyFromFunc(func() ([]any, error) {
+		i++
+		if i >= len(d.LSOAs) {
+			return nil, nil
+		}
+		l := &d.LSOAs[i]
+		var icb spatlas.Parent
+		if d.ICB != nil {
+			icb = d.ICB[l.Code]
+		}
+		row := make([]any, 0, len(stageLSOAColumns))
+		row = append(row, l.Code, nullable(l.Name), nullable(l.LADCode), nullable(l.LADName),
+			nullable(icb.Code), nullable(icb.Name), l.IMD.Rank, l.IMD.Decile, l.IMD.Score)
+		for _, m := range l.Domain {
+			row = append(row, m.Rank, m.Decile, m.Score)
+		}
+		return append(row, l.Population), nil
+	})
+}
+
+// copyBoundaries streams the boundaries into stage_geom while they are being read.
+func copyBoundaries(ctx context.Context, tx pgx.Tx, read func(context.Context, func(spatlas.Boundary) error) error) (int64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan spatlas.Boundary, 256)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		readErr <- read(ctx, func(b spatlas.Boundary) error {
+			select {
+			case ch <- b:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_geom"}, []string{"code", "name", "wkb", "srid", "file", "feature"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			b, ok := <-ch
+			if !ok {
+				return nil, nil
+			}
+			return []any{b.Code, b.Name, b.WKB, int32(b.SRID), b.File, int32(b.Feature)}, nil
+		}))
+	if err != nil {
+		cancel()
+		for range ch {
+		}
+		if rerr := <-readErr; rerr != nil && ctx.Err() == nil {
+			return 0, rerr
+		}
+		return 0, fmt.Errorf("copy boundaries: %w", err)
+	}
+	if err := <-readErr; err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func checkDuplicates(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, query("load_duplicates"))
+	if err != nil {
+		return err
+	}
+	type dup struct{ Code, Where string }
+	dups, err := pgx.CollectRows(rows, pgx.RowToStructByPos[dup])
+	if err != nil {
+		return err
+	}
+	if len(dups) > 0 {
+		return spatlas.Errorf(spatlas.EINVALID, "boundaries: LSOA %s appears more than once (%s)", dups[0].Code, dups[0].Where)
+	}
+	return nil
+}
+
+func insertProvenance(ctx context.Context, tx pgx.Tx, edition string, src []spatlas.SourceFile) error {
+	var ds, fs, shas []string
+	var bytes, rows []int64
+	for _, s := range src {
+		ds, fs, shas = append(ds, s.Dataset), append(fs, s.File), append(shas, s.SHA256)
+		bytes, rows = append(bytes, s.Bytes), append(rows, s.Rows)
+	}
+	_, err := tx.Exec(ctx, query("load_insert_provenance"), edition, ds, fs, shas, bytes, rows)
+	return err
+}

@@ -1,0 +1,28 @@
+-- One page of features of one collection, serialised as a JSON array of GeoJSON Features.
+-- $1 edition, $2 level, $3-$6 bbox (minx, miny, maxx, maxy; all null for none), $7 jsonb
+-- containment filter on the properties (null for none), $8 limit, $9 offset, $10 zoom band of
+-- area_geom (null for full resolution), $11 decimal digits of coordinates, $12 property names to
+-- keep (null for all).
+WITH matched AS (
+    SELECT a.code
+    FROM area a
+    WHERE a.edition = $1 AND a.level = $2
+      AND ($3::float8 IS NULL OR ST_Intersects(a.geom, ST_MakeEnvelope($3, $4, $5, $6, 4326)))
+      AND ($7::jsonb IS NULL OR a.props @> $7::jsonb)
+), page AS (
+    SELECT code FROM matched ORDER BY code LIMIT $8 OFFSET $9
+)
+SELECT
+    (SELECT count(*) FROM matched),
+    count(a.code)::int,
+    coalesce('[' || string_agg(
+        '{"type":"Feature","id":' || to_json(a.code)::text
+        || ',"geometry":' || coalesce(ST_AsGeoJSON(coalesce(g.geom, a.geom), $11::int), 'null')
+        || ',"properties":' || CASE WHEN $12::text[] IS NULL THEN a.props::text
+               ELSE (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}')::text
+                     FROM jsonb_each(a.props) e WHERE e.key = ANY ($12::text[])) END
+        || '}', ',' ORDER BY a.code) || ']', '[]')
+FROM page p
+JOIN area a ON a.edition = $1 AND a.level = $2 AND a.code = p.code
+LEFT JOIN area_geom g ON $10::smallint IS NOT NULL
+    AND g.edition = $1 AND g.level = $2 AND g.zoom = $10::smallint AND g.code = p.code

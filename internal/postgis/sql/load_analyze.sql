@@ -1,0 +1,1 @@
+ANALYZE lsoa, area, area_geom

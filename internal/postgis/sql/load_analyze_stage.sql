@@ -1,0 +1,1 @@
+ANALYZE stage_lsoa, stage_geom

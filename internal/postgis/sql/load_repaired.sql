@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE repaired) FROM stage_shape

@@ -1,0 +1,1 @@
+UPDATE edition SET report = $2 WHERE id = $1

@@ -1,0 +1,1 @@
+SELECT pg_advisory_lock(hashtext($1::text))
