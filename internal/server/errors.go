@@ -1,0 +1,89 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// errorBody is the JSON of every error response.
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// httpStatus maps an application error code to an HTTP status. It is the only such mapping.
+func httpStatus(code string) int {
+	switch code {
+	case spatlas.EINVALID:
+		return http.StatusBadRequest
+	case spatlas.ENOTFOUND:
+		return http.StatusNotFound
+	case spatlas.ECONFLICT:
+		return http.StatusConflict
+	case spatlas.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeError reports err to the client as {"code","message"} JSON with the status of its code.
+// Internal errors are logged in full and shown only as "internal error". A request abandoned by
+// its client is logged and gets no body: nobody is left to read it.
+func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	ctx := r.Context()
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		logger.LogAttrs(ctx, slog.LevelInfo, "request abandoned by client",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("request_id", middleware.GetReqID(ctx)), slog.Any("err", err))
+		return
+	}
+	code := spatlas.ErrorCode(err)
+	status := httpStatus(code)
+	msg := spatlas.ErrorMessage(err)
+	if status == http.StatusInternalServerError {
+		logger.LogAttrs(ctx, slog.LevelError, "request failed",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("query", r.URL.RawQuery),
+			slog.String("request_id", middleware.GetReqID(ctx)), slog.Any("err", err))
+		code, msg = spatlas.EINTERNAL, "internal error"
+	} else if status == http.StatusServiceUnavailable {
+		logger.LogAttrs(ctx, slog.LevelWarn, "service unavailable",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("request_id", middleware.GetReqID(ctx)), slog.Any("err", err))
+	}
+	writeErrorBody(w, status, code, msg)
+}
+
+// writeErrorBody writes one error response. Headers a successful response may have been given
+// in advance (ETag, Content-Length) are removed and the response is marked not to be stored.
+func writeErrorBody(w http.ResponseWriter, status int, code, msg string) {
+	h := w.Header()
+	h.Del("Etag")
+	h.Del("Content-Length")
+	h.Del("Content-Encoding")
+	h.Set("Cache-Control", "no-store")
+	writeJSONStatus(w, status, errorBody{Code: code, Message: msg})
+}
+
+// handleNotFound answers unknown routes under /ogc and /api with a JSON 404.
+func handleNotFound() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeErrorBody(w, http.StatusNotFound, spatlas.ENOTFOUND, "no such resource: "+r.URL.Path)
+	}
+}
+
+// handleMethodNotAllowed answers known routes asked with a method they do not serve.
+func handleMethodNotAllowed() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+		writeErrorBody(w, http.StatusMethodNotAllowed, spatlas.EINVALID,
+			"method "+r.Method+" not allowed on "+r.URL.Path+" (allowed: GET, HEAD)")
+	}
+}
