@@ -1,0 +1,229 @@
+// End-to-end test of the spatlas map in headless Chromium, against a running spatlas server.
+//
+//   BASE_URL=http://127.0.0.1:8080 npm test
+//
+// BASE_URL is the server's address. Without it the test is skipped, unless SPATLAS_REQUIRE_DB=1,
+// under which a skip is a failure. CHROMIUM_PATH overrides /usr/bin/chromium; SCREENSHOT_DIR, when
+// set, receives a screenshot of each stage; E2E_TIMEOUT_MS bounds each wait (default 60000).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = process.env.BASE_URL;
+const REQUIRED = process.env.SPATLAS_REQUIRE_DB === '1';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 60000);
+
+// Middlesbrough town centre, where the LSOAs are small and many.
+const MIDDLESBROUGH = { lat: 54.5745, lon: -1.235, zoom: 14 };
+
+// Flags that let Chromium run here: as root, without a GPU, and without reaching for the network.
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function skipReason() {
+  if (!BASE_URL) return 'BASE_URL is not set: start spatlas and set BASE_URL (e.g. http://127.0.0.1:8080)';
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`;
+  return false;
+}
+
+const reason = skipReason();
+
+if (reason && REQUIRED) {
+  test('the map test can run', () => assert.fail(`${reason} (SPATLAS_REQUIRE_DB=1 makes this a failure)`));
+}
+
+describe('spatlas map', { skip: reason }, () => {
+  let context;
+  let page;
+  let userDataDir;
+  let lsoaEdition;
+  const problems = [];
+
+  before(async () => {
+    userDataDir = mkdtempSync(join(tmpdir(), 'spatlas-e2e-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    page = context.pages()[0] || (await context.newPage());
+    page.setDefaultTimeout(TIMEOUT);
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+    });
+    page.on('pageerror', (err) => problems.push(`uncaught exception: ${err.message}`));
+    page.on('requestfailed', (req) => {
+      const why = req.failure() ? req.failure().errorText : 'unknown';
+      // Stale loads are aborted on purpose when the view changes.
+      if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()}: ${why}`);
+    });
+  });
+
+  after(async () => {
+    if (context) await context.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  async function screenshot(name) {
+    if (!SCREENSHOT_DIR) return;
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.waitForTimeout(400); // let popups finish fading in
+    await page.screenshot({ path: join(SCREENSHOT_DIR, name) });
+  }
+
+  // waitReady waits until the map says the given layer has rendered, failing at once with the
+  // page's status line when the map reports an error.
+  async function waitReady({ layer, edition, minCount }) {
+    try {
+      await page.waitForFunction(
+        ({ layer, edition, minCount }) => {
+          const d = document.body.dataset;
+          if (d.state === 'error') {
+            throw new Error(`the map reports an error: ${document.getElementById('status').textContent}`);
+          }
+          return d.state === 'ready' && d.layer === layer && (!edition || d.edition === edition) && Number(d.count) > minCount;
+        },
+        { layer, edition, minCount },
+        { timeout: TIMEOUT, polling: 100 },
+      );
+    } catch (err) {
+      const d = await page.evaluate(() => ({ ...document.body.dataset, status: document.getElementById('status').textContent }));
+      throw new Error(`waiting for layer=${layer} edition=${edition || 'any'} count>${minCount}: ${err.message}\npage: ${JSON.stringify(d)}`);
+    }
+    return page.evaluate(() => ({ ...document.body.dataset }));
+  }
+
+  // clickArea clicks the map at its centre (then a little around it, should the centre fall on a
+  // boundary) until a popup opens, and returns the popup's fields.
+  async function clickArea() {
+    const box = await page.locator('#map').boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const popup = page.locator('.leaflet-popup-content .area');
+    for (const [dx, dy] of [[0, 0], [12, 0], [0, 12], [-12, 0], [0, -12]]) {
+      await page.mouse.click(cx + dx, cy + dy);
+      try {
+        await popup.waitFor({ state: 'visible', timeout: 3000 });
+        break;
+      } catch {
+        // try the next point
+      }
+    }
+    await popup.waitFor({ state: 'visible', timeout: 1000 });
+    return popup.evaluate((node) => {
+      const field = (name) => {
+        const f = node.querySelector(`[data-field="${name}"]`);
+        return f ? f.textContent.trim() : null;
+      };
+      return {
+        level: node.dataset.level,
+        edition: node.dataset.edition,
+        name: node.querySelector('h2').textContent,
+        code: field('code'),
+        rank: field('imd_rank'),
+        decile: field('imd_decile'),
+        domains: ['income', 'employment', 'education', 'health', 'crime', 'housing', 'environment'].map((d) => field(`${d}_decile`)),
+        avgRank: field('imd_avg_rank'),
+        text: node.textContent,
+      };
+    });
+  }
+
+  async function closePopup() {
+    await page.locator('.leaflet-popup-close-button').click();
+    await page.locator('.leaflet-popup').waitFor({ state: 'detached' });
+  }
+
+  test('the page loads with the district choropleth and its legend', async () => {
+    const res = await page.goto(BASE_URL, { waitUntil: 'load' });
+    assert.equal(res.status(), 200, `GET ${BASE_URL}`);
+    const d = await waitReady({ layer: 'lad', minCount: 100 });
+    assert.match(d.edition, /^iod\d{4}$/);
+
+    const legend = page.locator('#legend');
+    assert.ok(await legend.isVisible(), 'the legend is visible');
+    assert.equal(await legend.getAttribute('data-layer'), 'lad');
+    assert.equal(await legend.locator('li').count(), 10, 'the legend has ten classes');
+
+    const attribution = await page.locator('.leaflet-control-attribution').textContent();
+    assert.match(attribution, /Open Government Licence v3\.0/);
+    assert.match(attribution, /Contains OS data © Crown copyright and database right/);
+
+    assert.ok(await page.getByRole('radio', { name: d.edition.replace(/^\D+/, '') }).isChecked(), 'the edition switch shows the edition on the map');
+    await screenshot('map-lad.png');
+
+    const area = await clickArea();
+    assert.equal(area.level, 'lad');
+    assert.equal(area.edition, d.edition);
+    assert.match(area.code, /^E0[6789]\d{6}$/, `district code in the popup: ${area.text}`);
+    assert.match(area.avgRank, /^\d{1,3}(,\d{3})*\.\d{2}$/, `average rank in the popup: ${area.text}`);
+    await closePopup();
+  });
+
+  test('zoomed in on Middlesbrough, the LSOA choropleth loads and a click shows an LSOA', async () => {
+    const { lat, lon, zoom } = MIDDLESBROUGH;
+    await page.evaluate((hash) => {
+      location.hash = hash;
+    }, `map=${zoom}/${lat}/${lon}`);
+    const d = await waitReady({ layer: 'lsoa', minCount: 10 });
+    lsoaEdition = d.edition;
+    assert.equal(await page.locator('#legend').getAttribute('data-layer'), 'lsoa');
+    assert.match(await page.locator('#legend').textContent(), /most deprived 10%/);
+
+    const area = await clickArea();
+    assert.equal(area.level, 'lsoa');
+    assert.equal(area.edition, d.edition);
+    assert.match(area.code, /^E01\d{6}$/, `LSOA code in the popup: ${area.text}`);
+    assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the popup: ${area.text}`);
+    assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the popup: ${area.text}`);
+    for (const domain of area.domains) assert.match(domain, /^([1-9]|10)$/, `domain deciles in the popup: ${area.text}`);
+    await screenshot('map-lsoa.png');
+  });
+
+  test('switching the edition reloads the map with the other edition', async (t) => {
+    assert.ok(lsoaEdition, 'the LSOA layer was shown by the previous test');
+    const radios = page.locator('input[name="edition"]');
+    if ((await radios.count()) < 2) {
+      const why = 'only one edition is loaded on the server';
+      if (REQUIRED) assert.fail(why);
+      t.skip(why);
+      return;
+    }
+    // The switch is a radio group: the arrow keys move between editions.
+    await page.locator('input[name="edition"]:checked').focus();
+    await page.keyboard.press('ArrowRight');
+    const other = await page.locator('input[name="edition"]:checked').getAttribute('value');
+    assert.notEqual(other, lsoaEdition, 'the arrow key selected another edition');
+    // The popup of the previous edition closes (after Leaflet's fade-out).
+    await page.locator('.leaflet-popup').waitFor({ state: 'detached', timeout: 2000 });
+
+    await waitReady({ layer: 'lsoa', edition: other, minCount: 10 });
+    assert.match(await page.locator('#legend').textContent(), new RegExp(other.replace(/^\D+/, '')));
+
+    const area = await clickArea();
+    assert.equal(area.level, 'lsoa');
+    assert.equal(area.edition, other, `the popup is of the other edition: ${area.text}`);
+    assert.match(area.code, /^E01\d{6}$/, `LSOA code in the popup: ${area.text}`);
+    assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the popup: ${area.text}`);
+    assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the popup: ${area.text}`);
+    await screenshot(`map-lsoa-${other}.png`);
+  });
+
+  test('no errors in the console', () => {
+    assert.deepEqual(problems, []);
+  });
+});
