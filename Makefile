@@ -1,0 +1,56 @@
+# spatlas: `make run` and `make test` do all the set-up (see README.md).
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/spatlas
+WEB_DEPS := web/node_modules/.package-lock.json
+WEB_SRC  := $(wildcard web/src/*) web/scripts/build.mjs
+
+.PHONY: all build run stop test bench web tools clean
+
+all: build
+
+# Front end: Leaflet and the test driver come from npm; the build copies them with the app into
+# web/dist, which the binary embeds.
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: sudo apt-get install -y nodejs npm"; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+web/dist/index.html: $(WEB_DEPS) $(WEB_SRC)
+	cd web && npm run build
+web: web/dist/index.html
+
+build: web/dist/index.html
+	$(GO) build -o $(BIN) ./cmd/spatlas
+
+# Uses DATABASE_URL when set, else the private PostGIS cluster under .spatlas/ (started, and
+# installed when missing and run as root). Loads SPATLAS_DATA (default data/raw) and serves.
+run: build
+	$(BIN) run
+
+stop: build
+	$(BIN) db stop
+
+# Unit, integration (real PostGIS), HTTP and headless-Chromium tests. Tests that need the
+# database use the private cluster unless DATABASE_URL is set; tests on real data read
+# SPATLAS_DATA and skip without it (a skip is a failure under SPATLAS_REQUIRE_DB=1).
+test: build tools
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then url=$$($(BIN) db start) || exit 1; fi; \
+	SPATLAS_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 40m ./...
+
+# Test tools from Debian: Chromium for the map test (installed when missing and run as root).
+tools:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
+
+# Benchmarks, side by side in one run: spatlas against ogr2ogr and against a trivial server.
+bench: build
+	@command -v ogr2ogr >/dev/null && command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin wrk; \
+	  else echo "bench needs gdal-bin and wrk: sudo apt-get install -y gdal-bin wrk"; exit 1; fi; }
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then url=$$($(BIN) db createdb spatlas_bench) || exit 1; fi; \
+	SPATLAS_BENCH_DATABASE_URL="$$url" $(GO) run ./cmd/spatlas-bench
+
+clean:
+	rm -rf bin web/dist/index.html web/dist/app.* web/dist/leaflet

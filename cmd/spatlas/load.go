@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spatlas/spatlas/internal/fetch"
+	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/postgis"
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+func cmdLoad(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dataDir := fs.String("data", e.lookup("SPATLAS_DATA", "data/raw"), "data directory of dataset folders (env SPATLAS_DATA)")
+	editions := fs.String("edition", "all", "editions to load: all, or a comma-separated list (iod2019,iod2025)")
+	force := fs.Bool("force", false, "reload even when the source files are unchanged")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: spatlas load [flags]\n\nLoads each edition whose source files changed since its last load, in one transaction each.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	eds, err := parseEditions(*editions)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, e, postgis.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return loadEditions(ctx, e, db, *dataDir, eds, *force)
+}
+
+func parseEditions(s string) ([]spatlas.Edition, error) {
+	if s == "" || s == "all" {
+		return spatlas.Editions(), nil
+	}
+	var eds []spatlas.Edition
+	for _, id := range strings.Split(s, ",") {
+		ed, err := spatlas.EditionByID(strings.TrimSpace(id))
+		if err != nil {
+			return nil, err
+		}
+		eds = append(eds, ed)
+	}
+	return eds, nil
+}
+
+// loadEditions loads every edition whose sources changed. A dataset that is missing is fetched
+// from its publisher first; when that fails too, the error names it and both remedies.
+func loadEditions(ctx context.Context, e env, db *postgis.DB, dataDir string, eds []spatlas.Edition, force bool) error {
+	if err := ensureDatasets(ctx, e, dataDir, eds); err != nil {
+		return err
+	}
+	for _, ed := range eds {
+		rep, err := loadEdition(ctx, e, db, dataDir, ed, force)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", ed.ID, err)
+		}
+		printReport(e, rep)
+	}
+	return nil
+}
+
+func loadEdition(ctx context.Context, e env, db *postgis.DB, dataDir string, ed spatlas.Edition, force bool) (spatlas.LoadReport, error) {
+	start := time.Now()
+	plan, err := pipeline.NewPlan(dataDir, ed)
+	if err != nil {
+		return spatlas.LoadReport{}, err
+	}
+	if err := plan.Hash(ctx); err != nil {
+		return spatlas.LoadReport{}, err
+	}
+	if !force {
+		prev, err := db.Provenance(ctx, ed.ID)
+		if err != nil {
+			return spatlas.LoadReport{}, err
+		}
+		if len(prev) > 0 && postgis.SameSources(prev, plan.Sources) {
+			return spatlas.LoadReport{Edition: ed.ID, Skipped: true, Duration: time.Since(start)}, nil
+		}
+	}
+	data, err := plan.Read(ctx, e.logger)
+	if err != nil {
+		return spatlas.LoadReport{}, err
+	}
+	rep, err := db.LoadEdition(ctx, data)
+	rep.Duration = time.Since(start)
+	return rep, err
+}
+
+func printReport(e env, r spatlas.LoadReport) {
+	if r.Skipped {
+		fmt.Fprintf(e.stdout, "%s: unchanged since the last load, skipped (%s)\n", r.Edition, r.Duration.Round(time.Millisecond))
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s: loaded %d LSOAs, %d LADs, %d ICBs from %d files in %s (generation %d)\n",
+		r.Edition, r.LSOAs, r.LADs, r.ICBs, len(r.Sources), r.Duration.Round(time.Millisecond), r.Generation)
+	fmt.Fprintf(e.stdout, "  boundaries read %d, repaired %d; deprivation rows without a boundary %d %v; boundaries without deprivation %d\n",
+		r.Boundaries, r.Repaired, r.WithoutBoundary.Count, r.WithoutBoundary.Sample, r.WithoutDeprivation.Count)
+	fmt.Fprintf(e.stdout, "  population: %s; IMD score: %s\n", r.PopulationSource, orNone(r.ScoreSource))
+	for _, s := range r.Steps {
+		fmt.Fprintf(e.stdout, "  %-10s %s\n", s.Step, s.Duration.Round(time.Millisecond))
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none loaded"
+	}
+	return s
+}
+
+// ensureDatasets fetches the required datasets that the data directory lacks. Offline, that
+// fails, and the error names each missing dataset with both remedies.
+func ensureDatasets(ctx context.Context, e env, dataDir string, eds []spatlas.Edition) error {
+	m, err := loadManifest("")
+	if err != nil {
+		return err
+	}
+	var need []string
+	for _, ed := range eds {
+		for _, ds := range fetch.Missing(m, dataDir, ed.Datasets) {
+			if !slices.Contains(need, ds) {
+				need = append(need, ds)
+			}
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	e.logger.Info("datasets missing: fetching them from their publishers", "datasets", need, "data", dataDir)
+	f := &fetch.Fetcher{Logger: e.logger}
+	if _, err := f.Fetch(ctx, m, dataDir, need); err != nil {
+		e.logger.Debug("fetch failed", "err", err)
+		return fetch.MissingError(dataDir, need)
+	}
+	return nil
+}
