@@ -1,7 +1,7 @@
 package ingest
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,10 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -63,9 +59,8 @@ func BoundaryFiles(path string) ([]string, error) {
 	return files, nil
 }
 
-// ReadBoundaries streams the features of one GeoJSON FeatureCollection (optionally gzipped) to
-// fn, one at a time, so that a national file never has to fit in memory as a document. Errors
-// name the file and the feature.
+// ReadBoundaries reads one GeoJSON FeatureCollection (optionally gzipped) and passes its features
+// to fn one at a time. Errors name the file and the feature.
 func ReadBoundaries(path string, fields BoundaryFields, fn func(Boundary) error) error {
 	rc, err := Open(path)
 	if err != nil {
@@ -75,90 +70,99 @@ func ReadBoundaries(path string, fields BoundaryFields, fn func(Boundary) error)
 	return readBoundaries(path, rc, fields, fn)
 }
 
+// callbackError carries an error of the caller's fn through the scanner untouched.
+type callbackError struct{ err error }
+
+func (e callbackError) Error() string { return e.err.Error() }
+
+// readBoundaries parses the file in one pass with a small scanner: the standard decoder scans
+// every feature twice and allocates its coordinates, which made it most of a national load's
+// parsing time. Boundary files are a few hundred kilobytes per district, or about 100 MB for a
+// national one: held in memory whole, that is cheap on any machine spatlas runs on.
 func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Boundary) error) error {
-	dec := json.NewDecoder(r)
 	fail := func(format string, args ...any) error {
 		return spatlas.Errorf(spatlas.EINVALID, "%s: %s", name, fmt.Sprintf(format, args...))
 	}
-	syntax := func(err error, where string) error {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return fail("%s: the file ends early (truncated GeoJSON)", where)
-		}
-		return fail("%s: not valid GeoJSON: %v", where, err)
-	}
-	tok, err := dec.Token()
+	data, err := io.ReadAll(r)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return fail("the file is empty")
-		}
-		return syntax(err, "start")
+		return fail("%v", err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fail("not a GeoJSON object")
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail("the file is empty")
 	}
+	s := &scanner{b: data}
 	srid, sawType, sawFeatures, n := 4326, false, false, 0
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return syntax(err, "top level")
-		}
-		key, _ := tok.(string)
+	where := "top level"
+	err = s.object(func(key string) error {
 		switch key {
 		case "type":
-			var t string
-			if err := dec.Decode(&t); err != nil {
-				return syntax(err, "type")
+			t, err := s.str()
+			if err != nil {
+				return err
 			}
 			if t != "FeatureCollection" {
 				return fail("type is %q, want FeatureCollection", t)
 			}
 			sawType = true
 		case "crs":
-			var crs struct {
-				Properties struct {
-					Name string `json:"name"`
-				} `json:"properties"`
+			var crs string
+			err := s.object(func(k string) error {
+				if k != "properties" {
+					return s.skip()
+				}
+				return s.object(func(k string) error {
+					if k != "name" {
+						return s.skip()
+					}
+					var err error
+					crs, err = s.str()
+					return err
+				})
+			})
+			if err != nil {
+				return err
 			}
-			if err := dec.Decode(&crs); err != nil {
-				return syntax(err, "crs")
-			}
-			if srid, err = sridOf(crs.Properties.Name); err != nil {
+			if srid, err = sridOf(crs); err != nil {
 				return fail("%v", err)
 			}
 		case "features":
 			sawFeatures = true
-			if tok, err := dec.Token(); err != nil {
-				return syntax(err, "features")
-			} else if d, ok := tok.(json.Delim); !ok || d != '[' {
-				return fail("features is not an array")
-			}
-			for dec.More() {
+			return s.array(func() error {
 				n++
-				var f rawFeature
-				if err := dec.Decode(&f); err != nil {
-					return syntax(err, fmt.Sprintf("feature %d", n))
-				}
-				b, err := f.boundary(fields)
+				where = fmt.Sprintf("feature %d", n)
+				b, err := readFeature(s, fields)
 				if err != nil {
-					return fail("feature %d: %v", n, err)
+					return err
 				}
 				b.SRID, b.File, b.Feature = srid, name, n
 				if err := fn(b); err != nil {
-					return err
+					return callbackError{err}
 				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return syntax(err, fmt.Sprintf("after feature %d", n))
-			}
+				return nil
+			})
 		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return syntax(err, key)
-			}
+			return s.skip()
 		}
+		return nil
+	})
+	if err == nil {
+		if s.ws(); s.i < len(s.b) {
+			err = s.errorf("data after the end of the GeoJSON object")
+		}
+		where = "end"
 	}
-	if _, err := dec.Token(); err != nil {
-		return syntax(err, "end")
+	var cb callbackError
+	var se *spatlas.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &cb):
+		return cb.err
+	case errors.As(err, &se):
+		return err
+	case s.i >= len(s.b):
+		return fail("%s: the file ends early (truncated GeoJSON)", where)
+	default:
+		return fail("%s: not valid GeoJSON: %v", where, err)
 	}
 	if !sawType || !sawFeatures {
 		return fail("not a GeoJSON FeatureCollection (no type or no features)")
@@ -181,37 +185,52 @@ func sridOf(name string) (int, error) {
 	return 0, fmt.Errorf("unsupported CRS %q (use CRS84, EPSG:4326 or EPSG:27700)", name)
 }
 
-type rawFeature struct {
-	Type       string                     `json:"type"`
-	Properties map[string]json.RawMessage `json:"properties"`
-	Geometry   *geojson.Geometry          `json:"geometry"`
-}
-
-func (f *rawFeature) boundary(fields BoundaryFields) (Boundary, error) {
-	var b Boundary
-	if f.Type != "Feature" {
-		return b, fmt.Errorf("type is %q, want Feature", f.Type)
+// readFeature reads one Feature object at the scanner's position.
+func readFeature(s *scanner, fields BoundaryFields) (Boundary, error) {
+	b := Boundary{Props: map[string]string{}}
+	var typ string
+	var geom []byte
+	err := s.object(func(key string) error {
+		switch key {
+		case "type":
+			var err error
+			typ, err = s.str()
+			return err
+		case "properties":
+			if s.null() {
+				return nil
+			}
+			return s.object(func(k string) error {
+				v, err := s.scalar()
+				b.Props[k] = v
+				return err
+			})
+		case "geometry":
+			start := s.i
+			if err := s.skip(); err != nil {
+				return err
+			}
+			geom = s.b[start:s.i]
+		default:
+			return s.skip()
+		}
+		return nil
+	})
+	if err != nil {
+		return b, err
 	}
-	b.Props = make(map[string]string, len(f.Properties))
-	for k, v := range f.Properties {
-		b.Props[k] = scalarText(v)
+	if typ != "Feature" {
+		return b, fmt.Errorf("type is %q, want Feature", typ)
 	}
 	b.Code = firstProp(b.Props, fields.Code)
 	if b.Code == "" {
 		return b, fmt.Errorf("no code property (looked for %s)", strings.Join(fields.Code, ", "))
 	}
 	b.Name = firstProp(b.Props, fields.Name)
-	if f.Geometry == nil {
+	if g := bytes.TrimSpace(geom); len(g) == 0 || string(g) == "null" {
 		return b, fmt.Errorf("%s has no geometry", b.Code)
 	}
-	g := f.Geometry.Geometry()
-	switch g.(type) {
-	case orb.Polygon, orb.MultiPolygon:
-	default:
-		return b, fmt.Errorf("%s is a %s, want Polygon or MultiPolygon", b.Code, f.Geometry.Type)
-	}
-	var err error
-	if b.WKB, err = wkb.Marshal(g); err != nil {
+	if b.WKB, _, err = polygonWKB(geom); err != nil {
 		return b, fmt.Errorf("%s: %v", b.Code, err)
 	}
 	return b, nil
@@ -224,18 +243,4 @@ func firstProp(props map[string]string, names []string) string {
 		}
 	}
 	return ""
-}
-
-// scalarText renders a JSON scalar as text: strings unquoted, null as "", others as written.
-func scalarText(v json.RawMessage) string {
-	if len(v) > 0 && v[0] == '"' {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			return s
-		}
-	}
-	if string(v) == "null" {
-		return ""
-	}
-	return string(v)
 }
