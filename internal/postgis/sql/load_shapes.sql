@@ -2,7 +2,7 @@
 -- are repaired with ST_MakeValid and flagged so that the load report can count them.
 CREATE TEMP TABLE stage_shape ON COMMIT DROP AS
 WITH raw AS (
-    SELECT s.code, ST_SetSRID(ST_GeomFromWKB(s.wkb), s.srid) AS g
+    SELECT s.code, s.geom AS g
     FROM stage_geom s
     WHERE s.code IN (SELECT d.code FROM stage_lsoa d)
 ), checked AS (

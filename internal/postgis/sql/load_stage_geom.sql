@@ -1,3 +1,3 @@
 CREATE TEMP TABLE stage_geom (
-    code text, name text, wkb bytea, srid int, file text, feature int
+    code text, name text, geom geometry, file text, feature int
 ) ON COMMIT DROP

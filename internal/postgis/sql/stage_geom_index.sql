@@ -1,0 +1,1 @@
+CREATE INDEX ON stage_geom USING gist (geom)
