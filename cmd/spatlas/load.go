@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/spatlas/spatlas/internal/fetch"
 	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/postgis"
@@ -60,11 +62,24 @@ func loadEditions(ctx context.Context, e env, db *postgis.DB, dataDir string, ed
 	if err := ensureDatasets(ctx, e, dataDir, eds); err != nil {
 		return err
 	}
-	for _, ed := range eds {
-		rep, err := loadEdition(ctx, e, db, dataDir, ed, force)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", ed.ID, err)
-		}
+	// Editions load concurrently, each in its own transaction: the work of one is mostly a
+	// single PostgreSQL backend, so two keep both cores busy.
+	reps := make([]spatlas.LoadReport, len(eds))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, ed := range eds {
+		g.Go(func() error {
+			rep, err := loadEdition(gctx, e, db, dataDir, ed, force)
+			if err != nil {
+				return fmt.Errorf("load %s: %w", ed.ID, err)
+			}
+			reps[i] = rep
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, rep := range reps {
 		printReport(e, rep)
 	}
 	return nil

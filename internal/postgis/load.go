@@ -122,18 +122,26 @@ func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.L
 		step("insert", t)
 
 		t = time.Now()
-		tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelLAD, ed.LSOACount)
-		if err != nil {
+		if _, err := tx.Exec(ctx, query("load_stage_parent")); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, query("load_dissolve_lad"), ed.ID, ed.LSOACount); err != nil {
 			return fmt.Errorf("dissolve LADs: %w", err)
 		}
-		rep.LADs = tag.RowsAffected()
 		if d.ICB != nil {
-			tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelICB, ed.LSOACount)
-			if err != nil {
+			if _, err := tx.Exec(ctx, query("load_dissolve_icb"), ed.ID, ed.LSOACount); err != nil {
 				return fmt.Errorf("dissolve ICBs: %w", err)
 			}
-			rep.ICBs = tag.RowsAffected()
 		}
+		tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelLAD)
+		if err != nil {
+			return err
+		}
+		rep.LADs = tag.RowsAffected()
+		if tag, err = tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelICB); err != nil {
+			return err
+		}
+		rep.ICBs = tag.RowsAffected()
 		step("dissolve", t)
 
 		t = time.Now()
