@@ -37,11 +37,13 @@ test: build tools
 	if [ -z "$$url" ]; then url=$$($(BIN) db start) || exit 1; fi; \
 	SPATLAS_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 40m ./...
 
-# Test tools from Debian: Chromium for the map test (installed when missing and run as root).
+# Test tools from Debian: Chromium for the map test and GDAL, a real OGC API client (installed
+# when missing and run as root).
 tools:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; }
+	@need=""; command -v chromium >/dev/null || need="chromium"; command -v ogrinfo >/dev/null || need="$$need gdal-bin"; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
+	  else echo "missing test tools: sudo apt-get install -y $$need"; exit 1; fi; fi
 
 # Benchmarks, side by side in one run: spatlas against ogr2ogr and against a trivial server.
 bench: build

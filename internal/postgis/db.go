@@ -58,6 +58,9 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opt Options) (*D
 		cfg.MaxConns = opt.MaxConns
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "spatlas"
+	// A backend whose client died (a killed load) stops within a second, not at the end of its
+	// statement, so it rolls back and frees its locks promptly.
+	cfg.ConnConfig.RuntimeParams["client_connection_check_interval"] = "1000"
 	if opt.StatementTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
 	}
