@@ -61,7 +61,7 @@ func openAPIDocument(base, version string, cols []spatlas.Collection) obj {
 		schemas[propsSchema] = propertiesSchema(c)
 		itemsParams := []any{
 			ref("parameters", "bbox"), ref("parameters", "bbox-crs"), ref("parameters", "limit"),
-			ref("parameters", "offset"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f"),
+			ref("parameters", "offset"), ref("parameters", "datetime"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f"),
 		}
 		for _, p := range c.Properties {
 			if p.Queryable {
@@ -181,6 +181,11 @@ func baseParameters() obj {
 			"name": "offset", "in": "query", "required": false,
 			"description": "the number of features to skip",
 			"schema":      obj{"type": "integer", "minimum": 0, "default": 0},
+		},
+		"datetime": obj{
+			"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "an RFC 3339 instant or interval; areas have no time of their own, so a valid datetime selects every feature",
+			"schema":      obj{"type": "string"},
 		},
 		"zoom": obj{
 			"name": "zoom", "in": "query", "required": false,

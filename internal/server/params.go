@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -22,7 +23,7 @@ const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 // itemsParamNames are the parameters of /items besides the queryable properties.
 func itemsParamNames() []string {
-	return []string{"bbox", "bbox-crs", "f", "limit", "offset", "properties", "zoom"}
+	return []string{"bbox", "bbox-crs", "datetime", "f", "limit", "offset", "properties", "zoom"}
 }
 
 // itemParamNames are the parameters of /items/{featureId}.
@@ -88,6 +89,8 @@ func parseItemsQuery(c spatlas.Collection, raw string) (spatlas.FeatureQuery, er
 			if val != crs84 {
 				err = spatlas.Errorf(spatlas.EINVALID, "unsupported bbox-crs %q (supported: %s)", val, crs84)
 			}
+		case "datetime":
+			err = checkDatetime(val)
 		case "limit":
 			q.Limit, err = parseLimit(val)
 		case "offset":
@@ -256,4 +259,27 @@ func propertyNames(c spatlas.Collection, queryableOnly bool) []string {
 		}
 	}
 	return names
+}
+
+// checkDatetime checks an OGC API datetime parameter: an RFC 3339 date-time or date, or an
+// interval of two with ".." or nothing for an open end. Areas and their deprivation have no time
+// of their own (an edition is a snapshot), so a well-formed datetime selects every feature.
+func checkDatetime(s string) error {
+	parts := strings.Split(s, "/")
+	if len(parts) > 2 || (len(parts) == 2 && (parts[0] == ".." || parts[0] == "") && (parts[1] == ".." || parts[1] == "")) {
+		return spatlas.Errorf(spatlas.EINVALID, "datetime %q: want an instant or an interval start/end", s)
+	}
+	for _, p := range parts {
+		if len(parts) == 2 && (p == ".." || p == "") {
+			continue
+		}
+		if _, err := time.Parse(time.RFC3339, p); err == nil {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, p); err == nil {
+			continue
+		}
+		return spatlas.Errorf(spatlas.EINVALID, "datetime %q: %q is not an RFC 3339 date-time or date", s, p)
+	}
+	return nil
 }

@@ -60,3 +60,27 @@ func TestParseFilterNumber(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckDatetime(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"2019-09-26T00:00:00Z", true},
+		{"2019-09-26", true},
+		{"2019-01-01T00:00:00Z/2025-10-30T00:00:00Z", true},
+		{"../2025-10-30", true},
+		{"2019-01-01/..", true},
+		{"2019-01-01/", true},
+		{"../..", false},
+		{"yesterday", false},
+		{"2019-13-01", false},
+		{"2019-01-01/2020-01-01/2021-01-01", false},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			if err := checkDatetime(tt.in); (err == nil) != tt.ok {
+				t.Errorf("checkDatetime(%q) = %v, want ok %v", tt.in, err, tt.ok)
+			}
+		})
+	}
+}

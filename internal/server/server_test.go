@@ -505,7 +505,7 @@ func TestItemsBadParameters(t *testing.T) {
 		{"integer filter not a number", "imd_decile=one", `imd_decile must be an integer, got "one"`},
 		{"integer filter fraction", "imd_decile=1.5", `imd_decile must be an integer, got "1.5"`},
 		{"filter on non-queryable property", "name=City", `property "name" of iod2019-lsoa cannot be used as a filter`},
-		{"unknown parameter", "colour=red", `unknown query parameter "colour" (allowed: bbox, bbox-crs, f, limit, offset, properties, zoom, and the queryable properties code, lad_code`},
+		{"unknown parameter", "colour=red", `unknown query parameter "colour" (allowed: bbox, bbox-crs, datetime, f, limit, offset, properties, zoom, and the queryable properties code, lad_code`},
 		{"format html", "f=html", `unsupported format f="html" (supported: json)`},
 		{"repeated parameter", "limit=1&limit=2", `parameter "limit" is given 2 times`},
 		{"malformed escape", "bbox=%zz", "malformed query string"},
