@@ -112,6 +112,7 @@ func toCollectionJSON(base string, c spatlas.Collection) collectionJSON {
 		Links: []link{
 			{Href: self, Rel: "self", Type: mediaJSON, Title: "this collection"},
 			{Href: self + "/items", Rel: "items", Type: mediaGeoJSON, Title: "the features of this collection"},
+			{Href: self + "/queryables", Rel: relQueryables, Type: mediaSchema, Title: "the properties items can be filtered on"},
 		},
 		ItemType: "feature",
 		CRS:      []string{crs84},
@@ -180,6 +181,42 @@ func handleCollection(cat *catalog, logger *slog.Logger) http.Handler {
 			return
 		}
 		writeJSONStatus(w, http.StatusOK, toCollectionJSON(ogcBase(r), c))
+	})
+}
+
+// relQueryables and mediaSchema are OGC API - Features Part 3's link relation and media type for
+// a collection's queryables.
+const (
+	relQueryables = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+	mediaSchema   = "application/schema+json"
+)
+
+// handleQueryables serves the JSON Schema of the properties that items can be filtered on with
+// name=value (OGC API - Features Part 3), so that a client can discover the filters.
+func handleQueryables(cat *catalog, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := lookupCollection(cat, r)
+		if err == nil {
+			_, err = parseOnly(r.URL.RawQuery, "f")
+		}
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		props := map[string]any{}
+		for _, p := range c.Properties {
+			if p.Queryable {
+				props[p.Name] = map[string]string{"type": p.Type, "description": p.Description}
+			}
+		}
+		writeBodyStatus(w, http.StatusOK, mediaSchema, map[string]any{
+			"$schema":              "https://json-schema.org/draft/2020-12/schema",
+			"$id":                  ogcBase(r) + "/collections/" + url.PathEscape(c.ID) + "/queryables",
+			"type":                 "object",
+			"title":                c.Title,
+			"properties":           props,
+			"additionalProperties": false,
+		})
 	})
 }
 

@@ -71,6 +71,7 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 			r.Method(http.MethodGet, "/", handleCollections(cat, logger))
 			r.Route("/{collectionId}", func(r chi.Router) {
 				r.Method(http.MethodGet, "/", handleCollection(cat, logger))
+				r.Method(http.MethodGet, "/queryables", handleQueryables(cat, logger))
 				r.Method(http.MethodGet, "/items", handleItems(svc, cat, logger))
 				r.Method(http.MethodGet, "/items/{featureId}", handleItem(svc, cat, logger))
 			})

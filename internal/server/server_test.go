@@ -994,3 +994,36 @@ func TestSpliceLinks(t *testing.T) {
 		})
 	}
 }
+
+func TestQueryables(t *testing.T) {
+	ts := httptest.NewServer(New(Config{Features: newTestService(t)}))
+	defer ts.Close()
+	resp, err := http.Get(ts.URL + "/ogc/collections/iod2019-lsoa/queryables")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != mediaSchema {
+		t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var s struct {
+		Properties map[string]struct{ Type string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Properties["imd_decile"].Type != "integer" || s.Properties["lad_code"].Type != "string" {
+		t.Errorf("queryables = %+v", s.Properties)
+	}
+	if _, ok := s.Properties["imd_score"]; ok {
+		t.Error("imd_score is not queryable but is listed")
+	}
+	resp2, err := http.Get(ts.URL + "/ogc/collections/nope/queryables")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != 404 {
+		t.Errorf("unknown collection: %d", resp2.StatusCode)
+	}
+}
