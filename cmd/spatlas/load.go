@@ -68,7 +68,7 @@ func loadEditions(ctx context.Context, e env, db *postgis.DB, dataDir string, ed
 	g, gctx := errgroup.WithContext(ctx)
 	for i, ed := range eds {
 		g.Go(func() error {
-			rep, err := loadEdition(gctx, e, db, dataDir, ed, force)
+			rep, err := pipeline.Load(gctx, db, dataDir, ed, force, e.logger)
 			if err != nil {
 				return fmt.Errorf("load %s: %w", ed.ID, err)
 			}
@@ -83,33 +83,6 @@ func loadEditions(ctx context.Context, e env, db *postgis.DB, dataDir string, ed
 		printReport(e, rep)
 	}
 	return nil
-}
-
-func loadEdition(ctx context.Context, e env, db *postgis.DB, dataDir string, ed spatlas.Edition, force bool) (spatlas.LoadReport, error) {
-	start := time.Now()
-	plan, err := pipeline.NewPlan(dataDir, ed)
-	if err != nil {
-		return spatlas.LoadReport{}, err
-	}
-	if err := plan.Hash(ctx); err != nil {
-		return spatlas.LoadReport{}, err
-	}
-	if !force {
-		prev, err := db.Provenance(ctx, ed.ID)
-		if err != nil {
-			return spatlas.LoadReport{}, err
-		}
-		if len(prev) > 0 && postgis.SameSources(prev, plan.Sources) {
-			return spatlas.LoadReport{Edition: ed.ID, Skipped: true, Duration: time.Since(start)}, nil
-		}
-	}
-	data, err := plan.Read(ctx, e.logger)
-	if err != nil {
-		return spatlas.LoadReport{}, err
-	}
-	rep, err := db.LoadEdition(ctx, data)
-	rep.Duration = time.Since(start)
-	return rep, err
 }
 
 func printReport(e env, r spatlas.LoadReport) {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -365,4 +366,33 @@ func (p *Plan) streamBoundaries(ctx context.Context, yield func(spatlas.Boundary
 		return fmt.Errorf("boundaries: %w", err)
 	}
 	return nil
+}
+
+// Load loads an edition from dataDir into the store unless its source files are unchanged since
+// the last load (by checksum), or force is set.
+func Load(ctx context.Context, store spatlas.EditionStore, dataDir string, ed spatlas.Edition, force bool, logger *slog.Logger) (spatlas.LoadReport, error) {
+	start := time.Now()
+	plan, err := NewPlan(dataDir, ed)
+	if err != nil {
+		return spatlas.LoadReport{}, err
+	}
+	if err := plan.Hash(ctx); err != nil {
+		return spatlas.LoadReport{}, err
+	}
+	if !force {
+		prev, err := store.Provenance(ctx, ed.ID)
+		if err != nil {
+			return spatlas.LoadReport{}, err
+		}
+		if len(prev) > 0 && spatlas.SameSources(prev, plan.Sources) {
+			return spatlas.LoadReport{Edition: ed.ID, Skipped: true, Duration: time.Since(start)}, nil
+		}
+	}
+	data, err := plan.Read(ctx, logger)
+	if err != nil {
+		return spatlas.LoadReport{}, err
+	}
+	rep, err := store.LoadEdition(ctx, data)
+	rep.Duration = time.Since(start)
+	return rep, err
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,21 +20,6 @@ func (db *DB) Provenance(ctx context.Context, edition string) ([]spatlas.SourceF
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[spatlas.SourceFile])
-}
-
-// SameSources reports whether two lists of source files have the same files and checksums.
-func SameSources(a, b []spatlas.SourceFile) bool {
-	key := func(s spatlas.SourceFile) string { return s.Dataset + "\x00" + s.File + "\x00" + s.SHA256 }
-	ka, kb := make([]string, len(a)), make([]string, len(b))
-	for i := range a {
-		ka[i] = key(a[i])
-	}
-	for i := range b {
-		kb[i] = key(b[i])
-	}
-	slices.Sort(ka)
-	slices.Sort(kb)
-	return slices.Equal(ka, kb)
 }
 
 // LoadEdition replaces an edition's data with d in one transaction: bulk copies into staging

@@ -131,27 +131,7 @@ func load(tb testing.TB, db *postgis.DB, dir string, force bool) spatlas.LoadRep
 
 func tryLoad(ctx context.Context, db *postgis.DB, dir string, force bool) (spatlas.LoadReport, error) {
 	ed, _ := spatlas.EditionByID("iod2019")
-	plan, err := pipeline.NewPlan(dir, ed)
-	if err != nil {
-		return spatlas.LoadReport{}, err
-	}
-	if err := plan.Hash(ctx); err != nil {
-		return spatlas.LoadReport{}, err
-	}
-	if !force {
-		prev, err := db.Provenance(ctx, ed.ID)
-		if err != nil {
-			return spatlas.LoadReport{}, err
-		}
-		if postgis.SameSources(prev, plan.Sources) {
-			return spatlas.LoadReport{Skipped: true}, nil
-		}
-	}
-	data, err := plan.Read(ctx, postgistest.Logger(nil))
-	if err != nil {
-		return spatlas.LoadReport{}, err
-	}
-	return db.LoadEdition(ctx, data)
+	return pipeline.Load(ctx, db, dir, ed, force, postgistest.Logger(nil))
 }
 
 // TestLoadBadInput checks that each kind of broken input fails with an error naming the file and

@@ -74,3 +74,30 @@ type StepDuration struct {
 	Step     string        `json:"step"`
 	Duration time.Duration `json:"duration_ns"`
 }
+
+// EditionStore is what loading needs of a store.
+type EditionStore interface {
+	// Provenance returns the source files recorded for the last load of an edition.
+	Provenance(ctx context.Context, edition string) ([]SourceFile, error)
+	// LoadEdition replaces an edition's data, atomically.
+	LoadEdition(ctx context.Context, d EditionData) (LoadReport, error)
+}
+
+// SameSources reports whether two lists of source files have the same files and checksums.
+func SameSources(a, b []SourceFile) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[SourceFile]int, len(a))
+	for _, s := range a {
+		seen[SourceFile{Dataset: s.Dataset, File: s.File, SHA256: s.SHA256}]++
+	}
+	for _, s := range b {
+		k := SourceFile{Dataset: s.Dataset, File: s.File, SHA256: s.SHA256}
+		if seen[k] == 0 {
+			return false
+		}
+		seen[k]--
+	}
+	return true
+}

@@ -173,25 +173,7 @@ func Load(tb testing.TB, db *postgis.DB, dataDir, edition string) spatlas.LoadRe
 	if err != nil {
 		tb.Fatal(err)
 	}
-	plan, err := pipeline.NewPlan(dataDir, ed)
-	if err != nil {
-		tb.Fatalf("plan %s: %v", edition, err)
-	}
-	if err := plan.Hash(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	prev, err := db.Provenance(ctx, edition)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(prev) > 0 && postgis.SameSources(prev, plan.Sources) {
-		return spatlas.LoadReport{Edition: edition, Skipped: true}
-	}
-	data, err := plan.Read(ctx, Logger(tb))
-	if err != nil {
-		tb.Fatalf("read %s: %v", edition, err)
-	}
-	rep, err := db.LoadEdition(ctx, data)
+	rep, err := pipeline.Load(ctx, db, dataDir, ed, false, Logger(tb))
 	if err != nil {
 		tb.Fatalf("load %s: %v", edition, err)
 	}
