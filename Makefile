@@ -4,6 +4,7 @@ GO    ?= go
 BIN   := bin/spatlas
 WEB_DEPS := web/node_modules/.package-lock.json
 WEB_SRC  := $(wildcard web/src/*) web/scripts/build.mjs
+BENCH_FLAGS ?=
 
 .PHONY: all build run stop test bench web tools clean
 
@@ -52,7 +53,7 @@ bench: build
 	  else echo "bench needs gdal-bin and wrk: sudo apt-get install -y gdal-bin wrk"; exit 1; fi; }
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then url=$$($(BIN) db createdb spatlas_bench) || exit 1; fi; \
-	SPATLAS_BENCH_DATABASE_URL="$$url" $(GO) run ./cmd/spatlas-bench
+	SPATLAS_BENCH_DATABASE_URL="$$url" $(GO) run ./cmd/spatlas-bench $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin web/dist/index.html web/dist/app.* web/dist/leaflet
