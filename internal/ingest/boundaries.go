@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -32,7 +33,8 @@ type BoundaryFields struct {
 }
 
 // BoundaryFiles lists the GeoJSON files of a boundary dataset: path itself when it is a file, else
-// the .geojson, .json and their .gz files in the directory, sorted by name.
+// the .geojson, .json and their .gz files in the directory (not in its subdirectories; links to
+// files count), sorted by name.
 func BoundaryFiles(path string) ([]string, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -47,10 +49,23 @@ func BoundaryFiles(path string) ([]string, error) {
 	}
 	var files []string
 	for _, e := range entries {
-		n := strings.TrimSuffix(e.Name(), ".gz")
-		if e.Type().IsRegular() && (strings.HasSuffix(n, ".geojson") || strings.HasSuffix(n, ".json")) {
-			files = append(files, filepath.Join(path, e.Name()))
+		n := strings.TrimSuffix(strings.ToLower(e.Name()), ".gz")
+		if !strings.HasSuffix(n, ".geojson") && !strings.HasSuffix(n, ".json") {
+			continue
 		}
+		p := filepath.Join(path, e.Name())
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return nil, spatlas.Errorf(spatlas.EINVALID, "boundaries: %s: %v", p, unwrapPathError(err))
+			}
+			if !fi.Mode().IsRegular() {
+				continue
+			}
+		} else if !e.Type().IsRegular() {
+			continue
+		}
+		files = append(files, p)
 	}
 	sort.Strings(files)
 	if len(files) == 0 {
@@ -60,7 +75,7 @@ func BoundaryFiles(path string) ([]string, error) {
 }
 
 // ReadBoundaries reads one GeoJSON FeatureCollection (optionally gzipped) and passes its features
-// to fn one at a time. Errors name the file and the feature.
+// to fn one at a time. Errors name the file and the feature; an error of fn is returned as it is.
 func ReadBoundaries(path string, fields BoundaryFields, fn func(Boundary) error) error {
 	rc, err := Open(path)
 	if err != nil {
@@ -75,24 +90,32 @@ type callbackError struct{ err error }
 
 func (e callbackError) Error() string { return e.err.Error() }
 
-// readBoundaries parses the file in one pass with a small scanner: the standard decoder scans
-// every feature twice and allocates its coordinates, which made it most of a national load's
-// parsing time. Boundary files are a few hundred kilobytes per district, or about 100 MB for a
-// national one: held in memory whole, that is cheap on any machine spatlas runs on.
+// readBoundaries parses the file in one pass with a small scanner that writes each geometry
+// straight to WKB: the standard decoder scans every feature twice and allocates its coordinates,
+// which made it most of a national load's parsing time. Boundary files are a few hundred
+// kilobytes per district, or about 100 MB for a national one: held in memory whole, that is cheap
+// on any machine spatlas runs on.
 func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Boundary) error) error {
 	fail := func(format string, args ...any) error {
 		return spatlas.Errorf(spatlas.EINVALID, "%s: %s", name, fmt.Sprintf(format, args...))
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
+		var se *spatlas.Error
+		if errors.As(err, &se) {
+			return err
+		}
 		return fail("%v", err)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fail("the file is empty")
 	}
 	s := &scanner{b: data}
-	srid, sawType, sawFeatures, n := 4326, false, false, 0
-	where := "top level"
+	e := &wkbEncoder{buf: make([]byte, 0, 4<<10)} // reused by every feature
+	srid, sawType, sawFeatures, sawCRS := 4326, false, false, false
+	n := 0         // features begun
+	var b Boundary // the feature being read
+	inFeature := false
 	err = s.object(func(key string) error {
 		switch key {
 		case "type":
@@ -122,19 +145,30 @@ func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Bou
 			if err != nil {
 				return err
 			}
-			if srid, err = sridOf(crs); err != nil {
+			id, err := sridOf(crs)
+			if err != nil {
 				return fail("%v", err)
 			}
+			if sawCRS || (n > 0 && id != srid) {
+				return fail("the crs member must come once, before the features")
+			}
+			srid, sawCRS = id, true
 		case "features":
+			if sawFeatures {
+				return fail("the FeatureCollection has two features members")
+			}
 			sawFeatures = true
 			return s.array(func() error {
+				if s.ws(); s.i >= len(s.b) {
+					return s.errorf("unterminated array") // ends after a comma
+				}
 				n++
-				where = fmt.Sprintf("feature %d", n)
-				b, err := readFeature(s, fields)
-				if err != nil {
+				inFeature = true
+				b = Boundary{Props: map[string]string{}, SRID: srid, File: name, Feature: n}
+				if err := readFeature(s, fields, e, &b); err != nil {
 					return err
 				}
-				b.SRID, b.File, b.Feature = srid, name, n
+				inFeature = false
 				if err := fn(b); err != nil {
 					return callbackError{err}
 				}
@@ -147,12 +181,22 @@ func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Bou
 	})
 	if err == nil {
 		if s.ws(); s.i < len(s.b) {
-			err = s.errorf("data after the end of the GeoJSON object")
+			line, col := s.lineCol(s.i)
+			return fail("line %d, column %d: data after the end of the GeoJSON object", line, col)
 		}
-		where = "end"
+	}
+	where := ""
+	switch {
+	case inFeature && b.Code != "":
+		where = fmt.Sprintf("feature %d (%s): ", n, b.Code)
+	case inFeature:
+		where = fmt.Sprintf("feature %d: ", n)
+	case n > 0:
+		where = fmt.Sprintf("after feature %d: ", n)
 	}
 	var cb callbackError
 	var se *spatlas.Error
+	var syn *syntaxError
 	switch {
 	case err == nil:
 	case errors.As(err, &cb):
@@ -160,9 +204,12 @@ func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Bou
 	case errors.As(err, &se):
 		return err
 	case s.i >= len(s.b):
-		return fail("%s: the file ends early (truncated GeoJSON)", where)
+		return fail("%sthe file ends early (truncated GeoJSON)", where)
+	case errors.As(err, &syn):
+		line, col := s.lineCol(syn.off)
+		return fail("%snot valid GeoJSON: line %d, column %d: %s", where, line, col, syn.msg)
 	default:
-		return fail("%s: not valid GeoJSON: %v", where, err)
+		return fail("%s%v", where, err)
 	}
 	if !sawType || !sawFeatures {
 		return fail("not a GeoJSON FeatureCollection (no type or no features)")
@@ -185,11 +232,11 @@ func sridOf(name string) (int, error) {
 	return 0, fmt.Errorf("unsupported CRS %q (use CRS84, EPSG:4326 or EPSG:27700)", name)
 }
 
-// readFeature reads one Feature object at the scanner's position.
-func readFeature(s *scanner, fields BoundaryFields) (Boundary, error) {
-	b := Boundary{Props: map[string]string{}}
+// readFeature reads the Feature object at the scanner's position into b, encoding its geometry
+// with e. b.Code is set as soon as the properties are read, for error messages.
+func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *Boundary) error {
 	var typ string
-	var geom []byte
+	sawGeometry := false
 	err := s.object(func(key string) error {
 		switch key {
 		case "type":
@@ -200,40 +247,50 @@ func readFeature(s *scanner, fields BoundaryFields) (Boundary, error) {
 			if s.null() {
 				return nil
 			}
-			return s.object(func(k string) error {
+			err := s.object(func(k string) error {
 				v, err := s.scalar()
+				if _, ok := err.(*syntaxError); err != nil && !ok {
+					return fmt.Errorf("property %q: %v", k, err)
+				}
 				b.Props[k] = v
 				return err
 			})
+			b.Code, b.Name = firstProp(b.Props, fields.Code), firstProp(b.Props, fields.Name)
+			return err
 		case "geometry":
-			start := s.i
-			if err := s.skip(); err != nil {
-				return err
+			if sawGeometry {
+				return fmt.Errorf("the feature has two geometries")
 			}
-			geom = s.b[start:s.i]
+			sawGeometry = true
+			if s.null() {
+				return nil
+			}
+			e.buf = e.buf[:0]
+			if _, err := e.geometry(s); err != nil {
+				if _, ok := err.(*syntaxError); ok {
+					return err
+				}
+				return fmt.Errorf("geometry: %v", err)
+			}
+			b.WKB = bytes.Clone(e.buf)
 		default:
 			return s.skip()
 		}
 		return nil
 	})
 	if err != nil {
-		return b, err
+		return err
 	}
 	if typ != "Feature" {
-		return b, fmt.Errorf("type is %q, want Feature", typ)
+		return fmt.Errorf("type is %q, want Feature", typ)
 	}
-	b.Code = firstProp(b.Props, fields.Code)
 	if b.Code == "" {
-		return b, fmt.Errorf("no code property (looked for %s)", strings.Join(fields.Code, ", "))
+		return fmt.Errorf("no code property (looked for %s)", strings.Join(fields.Code, ", "))
 	}
-	b.Name = firstProp(b.Props, fields.Name)
-	if g := bytes.TrimSpace(geom); len(g) == 0 || string(g) == "null" {
-		return b, fmt.Errorf("%s has no geometry", b.Code)
+	if b.WKB == nil {
+		return fmt.Errorf("no geometry")
 	}
-	if b.WKB, _, err = polygonWKB(geom); err != nil {
-		return b, fmt.Errorf("%s: %v", b.Code, err)
-	}
-	return b, nil
+	return nil
 }
 
 func firstProp(props map[string]string, names []string) string {
