@@ -95,6 +95,8 @@ func printReport(e env, r spatlas.LoadReport) {
 	fmt.Fprintf(e.stdout, "  boundaries read %d, repaired %d; deprivation rows without a boundary %d %v; boundaries without deprivation %d\n",
 		r.Boundaries, r.Repaired, r.WithoutBoundary.Count, r.WithoutBoundary.Sample, r.WithoutDeprivation.Count)
 	fmt.Fprintf(e.stdout, "  population: %s; IMD score: %s\n", r.PopulationSource, orNone(r.ScoreSource))
+	fmt.Fprintf(e.stdout, "  LSOA points: %d population-weighted centroids (%s), %d points on surface\n",
+		r.Centroids, orNone(r.CentroidSource), r.PointsOnSurface)
 	for _, s := range r.Steps {
 		fmt.Fprintf(e.stdout, "  %-10s %s\n", s.Step, s.Duration.Round(time.Millisecond))
 	}

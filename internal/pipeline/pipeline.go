@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ type Plan struct {
 	boundaries  []string
 	names, icb  string
 	population  string
+	centroids   string
 }
 
 // NewPlan finds the files of an edition in dataDir.
@@ -70,6 +72,7 @@ func NewPlan(dataDir string, ed spatlas.Edition) (*Plan, error) {
 		p.icb = one(&r.icb.fileSet)
 	}
 	p.population = one(r.population)
+
 	add := func(ds string, paths ...string) {
 		for _, f := range paths {
 			if f != "" {
@@ -90,6 +93,12 @@ func NewPlan(dataDir string, ed spatlas.Edition) (*Plan, error) {
 	}
 	if r.population != nil {
 		add(r.population.dataset, p.population)
+	}
+	for i := range r.centroids {
+		if p.centroids = one(&r.centroids[i]); p.centroids != "" {
+			add(r.centroids[i].dataset, p.centroids)
+			break
+		}
 	}
 	return p, nil
 }
@@ -250,6 +259,12 @@ func (p *Plan) Read(ctx context.Context, logger *slog.Logger) (spatlas.EditionDa
 	if d.PopulationSource == "" {
 		logger.Warn("no population denominators loaded", "edition", p.Edition.ID)
 	}
+	if p.centroids != "" {
+		if d.Centroids, err = p.readCentroids(); err != nil {
+			return d, err
+		}
+		d.CentroidSource = p.rel(p.centroids)
+	}
 	d.Boundaries = p.streamBoundaries
 	return d, nil
 }
@@ -333,6 +348,35 @@ func (p *Plan) fillPopulation(recs []spatlas.LSOADeprivation) error {
 		}
 	}
 	return nil
+}
+
+// readCentroids reads population-weighted centroids in British National Grid metres: the ONS
+// layout (LSOA21CD with x and y) or the shared sample's (LSOA21CD, x_bng, y_bng).
+func (p *Plan) readCentroids() (map[string][2]float64, error) {
+	t, err := p.readTable(p.centroids)
+	if err != nil {
+		return nil, err
+	}
+	code, x, y := t.Column("lsoa21cd"), t.Column("x_bng"), t.Column("y_bng")
+	if x < 0 || y < 0 {
+		x, y = t.Column("x"), t.Column("y")
+	}
+	if code < 0 || x < 0 || y < 0 {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: want columns LSOA21CD and x_bng, y_bng (or x, y) in British National Grid metres", t.Name)
+	}
+	m := make(map[string][2]float64, len(t.Rows))
+	for i, row := range t.Rows {
+		var xy [2]float64
+		for j, c := range []int{x, y} {
+			v, err := strconv.ParseFloat(row[c], 64)
+			if err != nil || v < 0 || v > 1_300_000 {
+				return nil, spatlas.Errorf(spatlas.EINVALID, "%s:%d: %q is not a British National Grid coordinate in metres", t.Name, t.Lines[i], row[c])
+			}
+			xy[j] = v
+		}
+		m[row[code]] = xy
+	}
+	return m, nil
 }
 
 // streamBoundaries reads the boundary files two at a time and yields every feature. It counts

@@ -8,14 +8,15 @@ import (
 
 // recipe says where an edition's inputs are in a data directory.
 type recipe struct {
-	deprivation    fileSet  // deprivation files, merged by LSOA code
-	scores         *fileSet // optional files used only for the IMD score when no other file has one
-	boundaries     string   // dataset folder of LSOA polygons
-	boundaryFields []string // feature properties that hold the LSOA code
-	nameFields     []string // ... and the LSOA name
-	names          *lookup  // optional: LSOA names and LAD codes where the deprivation files lack them
-	icb            *lookup  // optional: LSOA -> ICB
-	population     *fileSet // optional: census population when no deprivation file has a denominator
+	deprivation    fileSet   // deprivation files, merged by LSOA code
+	scores         *fileSet  // optional files used only for the IMD score when no other file has one
+	boundaries     string    // dataset folder of LSOA polygons
+	boundaryFields []string  // feature properties that hold the LSOA code
+	nameFields     []string  // ... and the LSOA name
+	names          *lookup   // optional: LSOA names and LAD codes where the deprivation files lack them
+	icb            *lookup   // optional: LSOA -> ICB
+	population     *fileSet  // optional: census population when no deprivation file has a denominator
+	centroids      []fileSet // optional: population-weighted centroids; the first set with files is used
 }
 
 // fileSet is the files of one dataset folder whose names match.
@@ -59,6 +60,10 @@ func recipeFor(ed spatlas.Edition) recipe {
 				code:    "lsoa21_code", areaCode: "icb24_code", areaName: "icb24_name",
 			},
 			population: &fileSet{"census2021-population-lsoa21", regexp.MustCompile(`^census21_pop_lsoa21_age6\.csv(\.gz)?$`)},
+			centroids: []fileSet{
+				{"lsoa2021-pwc", regexp.MustCompile(`(?i)\.csv(\.gz)?$`)},
+				{"lsoa2021-pwc-sample", regexp.MustCompile(`(?i)\.csv(\.gz)?$`)},
+			},
 		}
 	}
 	return recipe{}

@@ -32,6 +32,7 @@ func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.L
 		PopulationSource: d.PopulationSource,
 		ScoreSource:      d.ScoreSource,
 		Sources:          d.Sources,
+		CentroidSource:   d.CentroidSource,
 		LSOAs:            int64(len(d.LSOAs)),
 	}
 	step := func(name string, t time.Time) {
@@ -102,6 +103,9 @@ func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.L
 			if _, err := tx.Exec(ctx, query(q), ed.ID); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}
+		}
+		if err := tx.QueryRow(ctx, query("load_points"), ed.ID).Scan(&rep.Centroids, &rep.PointsOnSurface); err != nil {
+			return err
 		}
 		step("insert", t)
 
@@ -179,7 +183,7 @@ var stageLSOAColumns = func() []string {
 	for _, d := range spatlas.Domains {
 		cols = append(cols, d+"_rank", d+"_decile", d+"_score")
 	}
-	return append(cols, "population")
+	return append(cols, "population", "px", "py")
 }()
 
 func lsoaRows(d spatlas.EditionData) pgx.CopyFromSource {
@@ -200,7 +204,11 @@ func lsoaRows(d spatlas.EditionData) pgx.CopyFromSource {
 		for _, m := range l.Domain {
 			row = append(row, m.Rank, m.Decile, m.Score)
 		}
-		return append(row, l.Population), nil
+		var px, py *float64
+		if c, ok := d.Centroids[l.Code]; ok {
+			px, py = &c[0], &c[1]
+		}
+		return append(row, l.Population, px, py), nil
 	})
 }
 

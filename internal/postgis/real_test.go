@@ -48,3 +48,47 @@ SELECT ST_NRings(f.u), ST_NRings(b.u), ST_Area(f.u::geography), ST_Area(b.u::geo
 		}
 	}
 }
+
+// TestLSOAPoints checks METHODS.md's LSOA point on real data: the population-weighted centroid
+// where one is loaded (the ONS sample for South West England), else a point on the polygon's
+// surface, with the source recorded. Centroids were computed on full-resolution boundaries, so a
+// few lie just outside the 20 m generalised polygons, never far.
+func TestLSOAPoints(t *testing.T) {
+	db := postgistest.Real(t)
+	rows, err := db.Pool().Query(context.Background(), `
+SELECT edition, point_source, count(*), count(*) FILTER (WHERE NOT ST_Intersects(point, geom)),
+       coalesce(max(ST_Distance(point, geom)), 0)
+FROM lsoa GROUP BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]int64{}
+	for rows.Next() {
+		var ed, src string
+		var n, outside int64
+		var dist float64
+		if err := rows.Scan(&ed, &src, &n, &outside, &dist); err != nil {
+			t.Fatal(err)
+		}
+		got[ed+" "+src] = n
+		if src == "point_on_surface" && outside > 0 {
+			t.Errorf("%s: %d points on surface lie outside their polygon", ed, outside)
+		}
+		if dist > 100 {
+			t.Errorf("%s %s: a point lies %.0f m from its polygon", ed, src, dist)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{
+		"iod2019 point_on_surface":             32844,
+		"iod2025 population_weighted_centroid": 1814, "iod2025 point_on_surface": 33755 - 1814,
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d LSOAs, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+}

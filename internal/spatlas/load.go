@@ -36,8 +36,12 @@ type EditionData struct {
 	LSOAs   []LSOADeprivation // sorted by code, one per code
 	ICB     map[string]Parent // LSOA code -> ICB; nil when no lookup is loaded
 	// Boundaries streams the LSOA polygons; it may run while the store copies what it yields.
-	Boundaries       func(ctx context.Context, yield func(Boundary) error) error
-	Sources          []SourceFile
+	Boundaries func(ctx context.Context, yield func(Boundary) error) error
+	Sources    []SourceFile
+	// Centroids are population-weighted centroids in British National Grid metres, by LSOA code;
+	// LSOAs without one get ST_PointOnSurface of their polygon (METHODS.md, Editions).
+	Centroids        map[string][2]float64
+	CentroidSource   string
 	PopulationSource string // which file the population denominators come from
 	ScoreSource      string // which file the IMD scores come from ("" when none)
 }
@@ -61,12 +65,16 @@ type LoadReport struct {
 	// Deprivation rows whose LSOA has no boundary: loaded without geometry, never dropped.
 	WithoutBoundary Count `json:"deprivation_without_boundary"`
 	// Boundary features with no deprivation row (Wales, in the LSOA 2021 files): not loaded.
-	WithoutDeprivation Count          `json:"boundaries_without_deprivation"`
-	PopulationSource   string         `json:"population_source"`
-	ScoreSource        string         `json:"score_source,omitempty"`
-	Sources            []SourceFile   `json:"sources"`
-	Steps              []StepDuration `json:"steps,omitempty"`
-	Duration           time.Duration  `json:"duration_ns"`
+	WithoutDeprivation Count `json:"boundaries_without_deprivation"`
+	// LSOA points: population-weighted centroids loaded, and the rest (point on surface).
+	Centroids        int64          `json:"points_population_weighted"`
+	PointsOnSurface  int64          `json:"points_on_surface"`
+	CentroidSource   string         `json:"centroid_source,omitempty"`
+	PopulationSource string         `json:"population_source"`
+	ScoreSource      string         `json:"score_source,omitempty"`
+	Sources          []SourceFile   `json:"sources"`
+	Steps            []StepDuration `json:"steps,omitempty"`
+	Duration         time.Duration  `json:"duration_ns"`
 }
 
 // StepDuration times one step of a load.

@@ -1,5 +1,6 @@
--- $1 edition. Geometry goes to British National Grid for measuring in metres; the point is
--- ST_PointOnSurface until population-weighted centroids are loaded.
+-- $1 edition. Geometry goes to British National Grid for measuring in metres. The LSOA's point
+-- is its population-weighted centroid where one is loaded, else ST_PointOnSurface of its polygon,
+-- and point_source says which (METHODS.md, Editions and geography).
 INSERT INTO lsoa (
     edition, code, name, lad_code, lad_name, icb_code, icb_name,
     imd_rank, imd_decile, imd_score,
@@ -20,8 +21,10 @@ SELECT $1, d.code, d.name, d.lad_code, d.lad_name, d.icb_code, d.icb_name,
     d.crime_rank, d.crime_decile, d.crime_score,
     d.housing_rank, d.housing_decile, d.housing_score,
     d.environment_rank, d.environment_decile, d.environment_score,
-    d.population, b.geom, ST_PointOnSurface(b.geom),
-    CASE WHEN b.geom IS NOT NULL THEN 'point_on_surface' END
+    d.population, b.geom,
+    CASE WHEN d.px IS NOT NULL THEN ST_SetSRID(ST_MakePoint(d.px, d.py), 27700) ELSE ST_PointOnSurface(b.geom) END,
+    CASE WHEN d.px IS NOT NULL THEN 'population_weighted_centroid'
+         WHEN b.geom IS NOT NULL THEN 'point_on_surface' END
 FROM stage_lsoa d
 LEFT JOIN (
     SELECT code, CASE WHEN ST_SRID(g) = 27700 THEN g ELSE ST_Transform(g, 27700) END AS geom

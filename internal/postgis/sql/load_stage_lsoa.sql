@@ -8,5 +8,6 @@ CREATE TEMP TABLE stage_lsoa (
     crime_rank int, crime_decile smallint, crime_score float8,
     housing_rank int, housing_decile smallint, housing_score float8,
     environment_rank int, environment_decile smallint, environment_score float8,
-    population bigint
+    population bigint,
+    px float8, py float8
 ) ON COMMIT DROP
