@@ -69,7 +69,8 @@ func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout:      2 * serveStatementTimeout,
 		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests must outlive the signal: Shutdown lets those in flight finish.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	fmt.Fprintf(e.stdout, "spatlas serving on http://%s/\n", ln.Addr())
 	e.logger.Info("serving", "addr", ln.Addr().String())

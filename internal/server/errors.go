@@ -35,14 +35,15 @@ func httpStatus(code string) int {
 
 // writeError reports err to the client as {"code","message"} JSON with the status of its code.
 // Internal errors are logged in full and shown only as "internal error". A request abandoned by
-// its client is logged and gets no body: nobody is left to read it.
+// its client is logged and the response aborted: nobody is left to read it, and an implicit empty
+// 200 must never reach a cache.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	ctx := r.Context()
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		logger.LogAttrs(ctx, slog.LevelInfo, "request abandoned by client",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.String("request_id", middleware.GetReqID(ctx)), slog.Any("err", err))
-		return
+		panic(http.ErrAbortHandler)
 	}
 	code := spatlas.ErrorCode(err)
 	status := httpStatus(code)
