@@ -4,13 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -117,7 +118,8 @@ func migrate(ctx context.Context, sqldb *sql.DB, logger *slog.Logger) (int, erro
 func (db *DB) Ready(ctx context.Context) error {
 	var n int
 	if err := db.pool.QueryRow(ctx, query("ready")).Scan(&n); err != nil {
-		if strings.Contains(err.Error(), "does not exist") {
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && pg.Code == "42P01" { // undefined_table
 			return spatlas.Errorf(spatlas.EUNAVAILABLE, "database not migrated: run spatlas migrate")
 		}
 		return spatlas.Errorf(spatlas.EUNAVAILABLE, "database unreachable")
@@ -132,7 +134,7 @@ func (db *DB) Ready(ctx context.Context) error {
 func (db *DB) Generation(ctx context.Context) (int64, error) {
 	var g int64
 	err := db.pool.QueryRow(ctx, query("generation")).Scan(&g)
-	return g, err
+	return g, storeError(err)
 }
 
 // Lock takes a session-level advisory lock named key on a dedicated connection, waiting for it;

@@ -46,7 +46,7 @@ func Decimals(zoom *int) int {
 func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 	rows, err := db.pool.Query(ctx, query("collections"))
 	if err != nil {
-		return nil, err
+		return nil, storeError(err)
 	}
 	type row struct {
 		Edition, Level         string
@@ -55,7 +55,7 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 	}
 	rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
 	if err != nil {
-		return nil, err
+		return nil, storeError(err)
 	}
 	cs := make([]spatlas.Collection, 0, len(rs))
 	for _, r := range rs {
@@ -128,7 +128,7 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 		c.Edition.ID, c.Level, bbox[0], bbox[1], bbox[2], bbox[3], filter,
 		q.Limit, q.Offset, band(q.Zoom), Decimals(q.Zoom), q.Properties,
 	).Scan(&page.NumberMatched, &page.NumberReturned, &page.Features)
-	return page, err
+	return page, storeError(err)
 }
 
 // Feature returns one feature of a collection.
@@ -142,7 +142,7 @@ func (db *DB) Feature(ctx context.Context, collection, id string, zoom *int, pro
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collection)
 	}
-	return b, err
+	return b, storeError(err)
 }
 
 // filterJSON turns equality filters into a JSON object for jsonb containment, typed as the

@@ -324,6 +324,10 @@ func handleItem(svc spatlas.FeatureService, cat *catalog, logger *slog.Logger) h
 		if u, err := url.PathUnescape(id); err == nil {
 			id = u
 		}
+		if !validText(id) {
+			writeError(w, r, logger, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID))
+			return
+		}
 		feature, err := svc.Feature(r.Context(), c.ID, id, zoom, props)
 		if err != nil {
 			writeError(w, r, logger, err)

@@ -81,6 +81,10 @@ func openAPIDocument(base, version string, cols []spatlas.Collection) obj {
 					obj{"type": "object", "properties": obj{"properties": ref("schemas", propsSchema)}},
 				}}}}},
 			}}))}
+		paths["/collections/"+c.ID+"/queryables"] = obj{"get": operation("getQueryables_"+op, c.Title+": queryables",
+			"The properties of "+c.ID+" that items can be filtered on, as a JSON Schema (OGC API - Features Part 3).",
+			[]any{ref("parameters", "f")},
+			jsonResponse("The queryables.", mediaSchema, obj{"type": "object"}))}
 		paths["/collections/"+c.ID+"/items/{featureId}"] = obj{"get": operation("getFeature_"+op, c.Title+": one feature",
 			"One feature of "+c.ID+"; its id is the area code.",
 			[]any{ref("parameters", "featureId"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f")},

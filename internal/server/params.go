@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -234,6 +235,10 @@ func parseFilter(c spatlas.Collection, name, value string) (spatlas.Filter, erro
 			name, c.ID, strings.Join(propertyNames(c, true), ", "))
 	}
 	switch p.Type {
+	case spatlas.TypeString:
+		if !validText(value) {
+			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s: %q is not valid UTF-8 text", name, value)
+		}
 	case spatlas.TypeInteger:
 		n, err := strconv.ParseInt(value, 10, 64)
 		if err != nil {
@@ -283,3 +288,6 @@ func checkDatetime(s string) error {
 	}
 	return nil
 }
+
+// validText reports whether s is text the database can hold: valid UTF-8 without NUL.
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }

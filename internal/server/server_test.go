@@ -1027,3 +1027,28 @@ func TestQueryables(t *testing.T) {
 		t.Errorf("unknown collection: %d", resp2.StatusCode)
 	}
 }
+
+// TestTextTheDatabaseCannotHold checks that ids and filter values that are not valid UTF-8 or
+// hold a NUL are client errors, not database errors surfacing as 500s.
+func TestTextTheDatabaseCannotHold(t *testing.T) {
+	ts := httptest.NewServer(New(Config{Features: newTestService(t)}))
+	defer ts.Close()
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{"/ogc/collections/iod2019-lsoa/items/E01000001%00", 404},
+		{"/ogc/collections/iod2019-lsoa/items/%ff", 404},
+		{"/ogc/collections/iod2019-lsoa/items?code=a%00b", 400},
+		{"/ogc/collections/iod2019-lsoa/items?lad_code=%ff", 400},
+	} {
+		resp, err := http.Get(ts.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: %d, want %d", tt.path, resp.StatusCode, tt.want)
+		}
+	}
+}
