@@ -13,7 +13,9 @@ all: build
 # Front end: Leaflet and the test driver come from npm; the build copies them with the app into
 # web/dist, which the binary embeds.
 $(WEB_DEPS): web/package.json web/package-lock.json
-	@command -v npm >/dev/null || { echo "npm is missing: sudo apt-get install -y nodejs npm"; exit 1; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else echo "npm is missing: sudo apt-get install -y nodejs npm"; exit 1; fi; }
 	cd web && npm ci --no-audit --no-fund
 web/dist/index.html: $(WEB_DEPS) $(WEB_SRC)
 	cd web && npm run build

@@ -41,13 +41,11 @@ func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.L
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		t := time.Now()
-		for _, q := range []string{"load_lock"} {
-			if _, err := tx.Exec(ctx, query(q), d.Edition.ID); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
-			}
-		}
-		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+		if _, err := tx.Exec(ctx, query("load_no_timeout")); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, query("load_lock"), d.Edition.ID); err != nil {
+			return fmt.Errorf("wait for other loads of %s: %w", d.Edition.ID, err)
 		}
 		for _, q := range []string{"load_stage_lsoa", "load_stage_geom"} {
 			if _, err := tx.Exec(ctx, query(q)); err != nil {

@@ -96,6 +96,17 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("bbox inside E01000001 returned %+v", fc)
 	}
 
+	// At zoom 4 a cell is wider than a fixture square: the squares vanish and their geometry is
+	// null, rather than falling back to full resolution.
+	z = 4
+	f, err = db.Feature(ctx, "iod2019-lsoa", "E01000001", &z, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(f), `"geometry":null`) {
+		t.Errorf("zoom 4 feature = %.200s, want a null geometry", f)
+	}
+
 	// A second load of unchanged files is skipped by provenance; a forced one is a new generation.
 	gen, _ := db.Generation(ctx)
 	if rep := load(t, db, postgistest.FixtureDir(t), false); !rep.Skipped {

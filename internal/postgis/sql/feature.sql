@@ -1,7 +1,7 @@
 -- One feature as a GeoJSON Feature. $1 edition, $2 level, $3 code, $4 zoom band (null for full
 -- resolution), $5 decimal digits, $6 property names to keep (null for all).
 SELECT '{"type":"Feature","id":' || to_json(a.code)::text
-    || ',"geometry":' || coalesce(ST_AsGeoJSON(coalesce(g.geom, a.geom), $5::int), 'null')
+    || ',"geometry":' || coalesce(ST_AsGeoJSON(CASE WHEN $4::smallint IS NULL THEN a.geom ELSE g.geom END, $5::int), 'null')
     || ',"properties":' || CASE WHEN $6::text[] IS NULL THEN a.props::text
            ELSE (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}')::text
                  FROM jsonb_each(a.props) e WHERE e.key = ANY ($6::text[])) END

@@ -17,7 +17,7 @@ SELECT
     count(a.code)::int,
     coalesce('[' || string_agg(
         '{"type":"Feature","id":' || to_json(a.code)::text
-        || ',"geometry":' || coalesce(ST_AsGeoJSON(coalesce(g.geom, a.geom), $11::int), 'null')
+        || ',"geometry":' || coalesce(ST_AsGeoJSON(CASE WHEN $10::smallint IS NULL THEN a.geom ELSE g.geom END, $11::int), 'null')
         || ',"properties":' || CASE WHEN $12::text[] IS NULL THEN a.props::text
                ELSE (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}')::text
                      FROM jsonb_each(a.props) e WHERE e.key = ANY ($12::text[])) END
