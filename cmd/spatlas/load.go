@@ -19,8 +19,7 @@ import (
 func cmdLoad(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	dataDir := fs.String("data", e.lookup("SPATLAS_DATA", "data/raw"), "data directory of dataset folders (env SPATLAS_DATA)")
-	editions := fs.String("edition", "all", "editions to load: all, or a comma-separated list (iod2019,iod2025)")
+	lf := addLoadFlags(fs, e)
 	force := fs.Bool("force", false, "reload even when the source files are unchanged")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: spatlas load [flags]\n\nLoads each edition whose source files changed since its last load, in one transaction each.\n\nflags:")
@@ -29,7 +28,7 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	eds, err := parseEditions(*editions)
+	eds, err := parseEditions(*lf.editions)
 	if err != nil {
 		return err
 	}
@@ -38,7 +37,20 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return loadEditions(ctx, e, db, *dataDir, eds, *force)
+	return loadEditions(ctx, e, db, *lf.dataDir, eds, *force)
+}
+
+// loadFlags are the flags of load and run that say what to load.
+type loadFlags struct {
+	dataDir  *string
+	editions *string
+}
+
+func addLoadFlags(fs *flag.FlagSet, e env) loadFlags {
+	return loadFlags{
+		dataDir:  fs.String("data", e.lookup("SPATLAS_DATA", defaultDataDir), "data directory of dataset folders (env SPATLAS_DATA)"),
+		editions: fs.String("edition", "all", "editions to load: all, or a comma-separated list (iod2019,iod2025)"),
+	}
 }
 
 func parseEditions(s string) ([]spatlas.Edition, error) {

@@ -13,8 +13,7 @@ import (
 func cmdRun(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	dataDir := fs.String("data", e.lookup("SPATLAS_DATA", "data/raw"), "data directory of dataset folders (env SPATLAS_DATA)")
-	editions := fs.String("edition", "all", "editions to load: all, or a comma-separated list")
+	lf := addLoadFlags(fs, e)
 	sf := addServeFlags(fs, e)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: spatlas run [flags]\n\nStarts the database if needed, migrates, loads what changed, and serves.\n\nflags:")
@@ -23,7 +22,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	eds, err := parseEditions(*editions)
+	eds, err := parseEditions(*lf.editions)
 	if err != nil {
 		return err
 	}
@@ -32,7 +31,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := loadEditions(ctx, e, db, *dataDir, eds, false); err != nil {
+	if err := loadEditions(ctx, e, db, *lf.dataDir, eds, false); err != nil {
 		return err
 	}
 	return serve(ctx, e, db, sf)

@@ -355,14 +355,24 @@ func (s *scanner) emptyArray(d int) bool {
 	return false
 }
 
-// array calls elem for each element of an array, positioned at the element.
-func (s *scanner) array(elem func() error) error {
-	if err := s.expect('['); err != nil {
+// enter consumes the opening bracket or brace c and counts the nesting it opens; the caller
+// decrements s.nest when the value ends.
+func (s *scanner) enter(c byte) error {
+	if err := s.expect(c); err != nil {
 		return err
 	}
 	if s.nest++; s.nest > maxNest {
+		s.nest--
 		s.i--
 		return s.errorf("arrays and objects nest more than %d deep", maxNest)
+	}
+	return nil
+}
+
+// array calls elem for each element of an array, positioned at the element.
+func (s *scanner) array(elem func() error) error {
+	if err := s.enter('['); err != nil {
+		return err
 	}
 	defer func() { s.nest-- }()
 	s.ws()
@@ -392,12 +402,8 @@ func (s *scanner) array(elem func() error) error {
 
 // object calls member for each key, positioned at the value, which member must consume.
 func (s *scanner) object(member func(key string) error) error {
-	if err := s.expect('{'); err != nil {
+	if err := s.enter('{'); err != nil {
 		return err
-	}
-	if s.nest++; s.nest > maxNest {
-		s.i--
-		return s.errorf("arrays and objects nest more than %d deep", maxNest)
 	}
 	defer func() { s.nest-- }()
 	s.ws()
