@@ -371,47 +371,12 @@ func (s *scanner) enter(c byte) error {
 
 // array calls elem for each element of an array, positioned at the element.
 func (s *scanner) array(elem func() error) error {
-	if err := s.enter('['); err != nil {
-		return err
-	}
-	defer func() { s.nest-- }()
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
-		return nil
-	}
-	for {
-		if err := elem(); err != nil {
-			return err
-		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return s.errorf("unterminated array")
-		}
-		c := s.b[s.i]
-		s.i++
-		if c == ']' {
-			return nil
-		}
-		if c != ',' {
-			s.i--
-			return s.errorf("want , or ] in an array")
-		}
-	}
+	return s.list('[', ']', "array", elem)
 }
 
 // object calls member for each key, positioned at the value, which member must consume.
 func (s *scanner) object(member func(key string) error) error {
-	if err := s.enter('{'); err != nil {
-		return err
-	}
-	defer func() { s.nest-- }()
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
-		return nil
-	}
-	for {
+	return s.list('{', '}', "object", func() error {
 		k, err := s.str()
 		if err != nil {
 			return err
@@ -419,21 +384,37 @@ func (s *scanner) object(member func(key string) error) error {
 		if err := s.expect(':'); err != nil {
 			return err
 		}
-		if err := member(k); err != nil {
+		return member(k)
+	})
+}
+
+// list reads a bracketed, comma-separated sequence, calling each for every element.
+func (s *scanner) list(open, close byte, what string, each func() error) error {
+	if err := s.enter(open); err != nil {
+		return err
+	}
+	defer func() { s.nest-- }()
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == close {
+		s.i++
+		return nil
+	}
+	for {
+		if err := each(); err != nil {
 			return err
 		}
 		s.ws()
 		if s.i >= len(s.b) {
-			return s.errorf("unterminated object")
+			return s.errorf("unterminated %s", what)
 		}
 		c := s.b[s.i]
 		s.i++
-		if c == '}' {
+		if c == close {
 			return nil
 		}
 		if c != ',' {
 			s.i--
-			return s.errorf("want , or } in an object")
+			return s.errorf("want , or %c in an %s", close, what)
 		}
 	}
 }
