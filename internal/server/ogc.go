@@ -169,13 +169,21 @@ func lookupCollection(cat *catalog, r *http.Request) (spatlas.Collection, error)
 	return cols.get(chi.URLParam(r, "collectionId"))
 }
 
+// lookupCollectionDocument returns the collection named in the path of a request for one of its
+// documents (its description, its queryables), which take no parameter but f.
+func lookupCollectionDocument(cat *catalog, r *http.Request) (spatlas.Collection, error) {
+	c, err := lookupCollection(cat, r)
+	if err != nil {
+		return c, err
+	}
+	_, err = parseOnly(r.URL.RawQuery, "f")
+	return c, err
+}
+
 // handleCollection describes one collection.
 func handleCollection(cat *catalog, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := lookupCollection(cat, r)
-		if err == nil {
-			_, err = parseOnly(r.URL.RawQuery, "f")
-		}
+		c, err := lookupCollectionDocument(cat, r)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
@@ -195,10 +203,7 @@ const (
 // name=value (OGC API - Features Part 3), so that a client can discover the filters.
 func handleQueryables(cat *catalog, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := lookupCollection(cat, r)
-		if err == nil {
-			_, err = parseOnly(r.URL.RawQuery, "f")
-		}
+		c, err := lookupCollectionDocument(cat, r)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
