@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math"
 	"strconv"
 
@@ -93,23 +92,26 @@ func collectionTitle(ed spatlas.Edition, level string) string {
 	return n + ", " + ed.ID
 }
 
-// collection resolves a collection id to its edition and level, ENOTFOUND when it is not loaded.
-func (db *DB) collection(ctx context.Context, id string) (spatlas.Collection, error) {
-	cs, err := db.Collections(ctx)
-	if err != nil {
-		return spatlas.Collection{}, err
+// collection resolves a collection id to its edition, level and properties without asking the
+// database: they follow from the id. Whether it is loaded, the feature queries say themselves,
+// so serving a request costs one round trip.
+func collection(id string) (spatlas.Collection, error) {
+	notFound := spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", id)
+	edition, level, ok := spatlas.ParseCollectionID(id)
+	if !ok {
+		return spatlas.Collection{}, notFound
 	}
-	for _, c := range cs {
-		if c.ID == id {
-			return c, nil
-		}
+	ed, err := spatlas.EditionByID(edition)
+	props := spatlas.LevelProperties(level)
+	if err != nil || props == nil {
+		return spatlas.Collection{}, notFound
 	}
-	return spatlas.Collection{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", id)
+	return spatlas.Collection{ID: id, Edition: ed, Level: level, Properties: props}, nil
 }
 
 // Features returns one page of features of a collection.
 func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.FeaturePage, error) {
-	c, err := db.collection(ctx, q.Collection)
+	c, err := collection(q.Collection)
 	if err != nil {
 		return spatlas.FeaturePage{}, err
 	}
@@ -124,25 +126,35 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 		return spatlas.FeaturePage{}, err
 	}
 	var page spatlas.FeaturePage
+	var loaded bool
 	err = db.pool.QueryRow(ctx, query("features"),
 		c.Edition.ID, c.Level, bbox[0], bbox[1], bbox[2], bbox[3], filter,
 		q.Limit, q.Offset, band(q.Zoom), Decimals(q.Zoom), q.Properties,
-	).Scan(&page.NumberMatched, &page.NumberReturned, &page.Features)
+	).Scan(&loaded, &page.NumberMatched, &page.NumberReturned, &page.Features)
+	if err == nil && !loaded {
+		return spatlas.FeaturePage{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", q.Collection)
+	}
 	return page, storeError(err)
 }
 
 // Feature returns one feature of a collection.
-func (db *DB) Feature(ctx context.Context, collection, id string, zoom *int, properties []string) ([]byte, error) {
-	c, err := db.collection(ctx, collection)
+func (db *DB) Feature(ctx context.Context, collectionID, id string, zoom *int, properties []string) ([]byte, error) {
+	c, err := collection(collectionID)
 	if err != nil {
 		return nil, err
 	}
+	var loaded bool
 	var b []byte
-	err = db.pool.QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), Decimals(zoom), properties).Scan(&b)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collection)
+	err = db.pool.QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), Decimals(zoom), properties).Scan(&loaded, &b)
+	switch {
+	case err != nil:
+		return nil, storeError(err)
+	case !loaded:
+		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", collectionID)
+	case b == nil:
+		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collectionID)
 	}
-	return b, storeError(err)
+	return b, nil
 }
 
 // filterJSON turns equality filters into a JSON object for jsonb containment, typed as the

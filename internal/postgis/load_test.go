@@ -107,6 +107,19 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("zoom 4 feature = %.200s, want a null geometry", f)
 	}
 
+	// Collections that are unknown, or known but not loaded, and absent features are not found.
+	for _, id := range []string{"nope", "iod2019-msoa", "iod2025-lsoa"} {
+		if _, err := db.Features(ctx, spatlas.FeatureQuery{Collection: id, Limit: 1}); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+			t.Errorf("Features(%s): %v, want not found", id, err)
+		}
+		if _, err := db.Feature(ctx, id, "E01000001", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+			t.Errorf("Feature(%s): %v, want not found", id, err)
+		}
+	}
+	if _, err := db.Feature(ctx, "iod2019-lsoa", "E01999999", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+		t.Errorf("absent feature: %v, want not found", err)
+	}
+
 	// A second load of unchanged files is skipped by provenance; a forced one is a new generation.
 	gen, _ := db.Generation(ctx)
 	if rep := load(t, db, postgistest.FixtureDir(t), false); !rep.Skipped {

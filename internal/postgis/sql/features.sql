@@ -2,7 +2,7 @@
 -- $1 edition, $2 level, $3-$6 bbox (minx, miny, maxx, maxy; all null for none), $7 jsonb
 -- containment filter on the properties (null for none), $8 limit, $9 offset, $10 zoom band of
 -- area_geom (null for full resolution), $11 decimal digits of coordinates, $12 property names to
--- keep (null for all).
+-- keep (null for all). The first column says whether the collection is loaded at all.
 WITH matched AS (
     SELECT a.code
     FROM area a
@@ -13,6 +13,7 @@ WITH matched AS (
     SELECT code FROM matched ORDER BY code LIMIT $8 OFFSET $9
 )
 SELECT
+    EXISTS (SELECT 1 FROM collection WHERE edition = $1 AND level = $2),
     (SELECT count(*) FROM matched),
     count(a.code)::int,
     coalesce('[' || string_agg(
