@@ -30,10 +30,10 @@ func band(zoom *int) *int16 {
 	return nil
 }
 
-// Decimals returns the decimal digits of lon/lat coordinates that resolve a pixel at a web-map
+// decimals returns the decimal digits of lon/lat coordinates that resolve a pixel at a web-map
 // zoom (256-pixel tiles): the degrees a pixel spans at zoom z are 360/(256*2^z). Without a zoom,
 // 9 digits (0.1 mm) keep the source resolution.
-func Decimals(zoom *int) int {
+func decimals(zoom *int) int {
 	if zoom == nil {
 		return 9
 	}
@@ -129,7 +129,7 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 	var loaded bool
 	err = db.pool.QueryRow(ctx, query("features"),
 		c.Edition.ID, c.Level, bbox[0], bbox[1], bbox[2], bbox[3], filter,
-		q.Limit, q.Offset, band(q.Zoom), Decimals(q.Zoom), q.Properties,
+		q.Limit, q.Offset, band(q.Zoom), decimals(q.Zoom), q.Properties,
 	).Scan(&loaded, &page.NumberMatched, &page.NumberReturned, &page.Features)
 	if err == nil && !loaded {
 		return spatlas.FeaturePage{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", q.Collection)
@@ -145,7 +145,7 @@ func (db *DB) Feature(ctx context.Context, collectionID, id string, zoom *int, p
 	}
 	var loaded bool
 	var b []byte
-	err = db.pool.QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), Decimals(zoom), properties).Scan(&loaded, &b)
+	err = db.pool.QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), decimals(zoom), properties).Scan(&loaded, &b)
 	switch {
 	case err != nil:
 		return nil, storeError(err)
