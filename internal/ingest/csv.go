@@ -16,7 +16,7 @@ import (
 // csvReader reads one CSV file as exported by spreadsheets and R alike: it strips a UTF-8 byte
 // order mark, accepts LF, CRLF and CR CR LF line endings and a missing final newline, keeps the
 // line of each record for error messages, and parses numbers the way the publishers write them.
-type csvReader struct {
+type CSVReader struct {
 	name   string
 	cr     *csv.Reader
 	header []string // the header row, each name trimmed
@@ -27,7 +27,7 @@ type csvReader struct {
 
 // newCSVReader reads the header row of r. A file with no bytes, or only a byte order mark and
 // blank lines, is an error.
-func newCSVReader(name string, r io.Reader) (*csvReader, error) {
+func NewCSVReader(name string, r io.Reader) (*CSVReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); len(b) == 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
 		br.Discard(3)
@@ -36,7 +36,7 @@ func newCSVReader(name string, r io.Reader) (*csvReader, error) {
 	}
 	cr := csv.NewReader(&lineEndReader{r: br})
 	cr.ReuseRecord = true
-	c := &csvReader{name: name, cr: cr}
+	c := &CSVReader{name: name, cr: cr}
 	head, err := cr.Read()
 	if err == io.EOF {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: the file is empty", name)
@@ -63,7 +63,7 @@ func headerKey(h string) string {
 // Next reads the next record, which Record then returns. It returns false at the end of the file
 // and on an error, which it also returns. A record whose number of fields differs from the
 // header's is an error.
-func (c *csvReader) Next() (bool, error) {
+func (c *CSVReader) Next() (bool, error) {
 	rec, err := c.cr.Read()
 	if err == io.EOF {
 		return false, nil
@@ -76,14 +76,20 @@ func (c *csvReader) Next() (bool, error) {
 	return true, nil
 }
 
+// Header returns the header row, each name trimmed.
+func (c *CSVReader) Header() []string { return c.header }
+
+// Name returns the file name errors are reported against.
+func (c *CSVReader) Name() string { return c.name }
+
 // Record returns the current record. It is overwritten by the next call to Next.
-func (c *csvReader) Record() []string { return c.rec }
+func (c *CSVReader) Record() []string { return c.rec }
 
 // Line returns the line of the file the current record starts on (the header is line 1).
-func (c *csvReader) Line() int { return c.line }
+func (c *CSVReader) Line() int { return c.line }
 
 // Column returns the index of the column whose normalised name is key, or -1.
-func (c *csvReader) Column(key string) int {
+func (c *CSVReader) Column(key string) int {
 	key = headerKey(key)
 	for i, k := range c.keys {
 		if k == key {
@@ -95,7 +101,7 @@ func (c *csvReader) Column(key string) int {
 
 // Columns returns the index of each wanted column, or an error naming the file and the first
 // missing column.
-func (c *csvReader) Columns(want ...string) ([]int, error) {
+func (c *CSVReader) Columns(want ...string) ([]int, error) {
 	idx := make([]int, len(want))
 	for i, w := range want {
 		if idx[i] = c.Column(w); idx[i] < 0 {
@@ -106,14 +112,14 @@ func (c *csvReader) Columns(want ...string) ([]int, error) {
 	return idx, nil
 }
 
-// errorf returns an EINVALID error that names the file and the current record's line.
-func (c *csvReader) errorf(format string, args ...any) error {
+// Errorf returns an EINVALID error that names the file and the current record's line.
+func (c *CSVReader) Errorf(format string, args ...any) error {
 	return spatlas.Errorf(spatlas.EINVALID, "%s:%d: %s", c.name, c.line, fmt.Sprintf(format, args...))
 }
 
 // readError turns an error of encoding/csv or of the underlying reader into one naming the file and
 // line.
-func (c *csvReader) readError(err error) error {
+func (c *CSVReader) readError(err error) error {
 	var se *spatlas.Error
 	if errors.As(err, &se) {
 		return err
@@ -131,22 +137,22 @@ func (c *csvReader) readError(err error) error {
 
 // Int parses column i of the current record as a whole number. An empty (or blank) value is
 // missing: ok is false and err nil.
-func (c *csvReader) Int(i int) (v int64, ok bool, err error) {
+func (c *CSVReader) Int(i int) (v int64, ok bool, err error) {
 	s := c.rec[i]
 	v, ok, good := parseWhole(s)
 	if !good {
-		return 0, false, c.errorf("column %q: %q is not a whole number", c.header[i], s)
+		return 0, false, c.Errorf("column %q: %q is not a whole number", c.header[i], s)
 	}
 	return v, ok, nil
 }
 
 // Float parses column i of the current record as a finite decimal number. An empty (or blank)
 // value is missing: ok is false and err nil.
-func (c *csvReader) Float(i int) (v float64, ok bool, err error) {
+func (c *CSVReader) Float(i int) (v float64, ok bool, err error) {
 	s := c.rec[i]
 	v, ok, good := parseDecimal(s)
 	if !good {
-		return 0, false, c.errorf("column %q: %q is not a number", c.header[i], s)
+		return 0, false, c.Errorf("column %q: %q is not a number", c.header[i], s)
 	}
 	return v, ok, nil
 }

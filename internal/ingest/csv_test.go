@@ -142,7 +142,7 @@ func TestCSVReader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := newCSVReader("t.csv", strings.NewReader(tt.in))
+			c, err := NewCSVReader("t.csv", strings.NewReader(tt.in))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +173,7 @@ func TestCSVReader(t *testing.T) {
 }
 
 func TestCSVReaderColumns(t *testing.T) {
-	c, err := newCSVReader("t.csv", strings.NewReader(" LSOA21_Code ,Education,\nE01000001,3\n"))
+	c, err := NewCSVReader("t.csv", strings.NewReader(" LSOA21_Code ,Education,\nE01000001,3\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestCSVReaderErrors(t *testing.T) {
 
 // readAllInts reads a CSV and parses every field as a whole number.
 func readAllInts(name, in string) error {
-	c, err := newCSVReader(name, strings.NewReader(in))
+	c, err := NewCSVReader(name, strings.NewReader(in))
 	if err != nil {
 		return err
 	}

@@ -212,7 +212,7 @@ type depLayout struct {
 }
 
 // recogniseDeprivation works out the layout of a deprivation file from its header.
-func recogniseDeprivation(c *csvReader) (depLayout, error) {
+func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 	if len(c.header) > 0 && validLSOACode(c.header[0]) {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no header row: the first line starts with the LSOA code %q; the file must start with its column names",
@@ -306,7 +306,7 @@ type depValues struct {
 // the composite UK IMD (England's rows only, for the IMD 2019 score). Columns it does not know
 // are ignored. Every error names the file and the line.
 func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
-	c, err := newCSVReader(name, r)
+	c, err := NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +352,7 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 			return nil, err
 		}
 		if prev, dup := firstLine[d.Code]; dup {
-			return nil, c.errorf("LSOA %s appears twice, on lines %d and %d", d.Code, prev, c.Line())
+			return nil, c.Errorf("LSOA %s appears twice, on lines %d and %d", d.Code, prev, c.Line())
 		}
 		firstLine[d.Code] = c.Line()
 		if n%chunkSize == 0 {
@@ -386,7 +386,7 @@ func blankRecord(rec []string) bool {
 
 // readDepRecord reads and checks the recognised columns of the current record; the values its
 // Measure pointers point to are stored in v.
-func readDepRecord(c *csvReader, cols []depColumn, v *depValues, ladNames map[string]string) (spatlas.LSOADeprivation, error) {
+func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[string]string) (spatlas.LSOADeprivation, error) {
 	rec := c.Record()
 	var d spatlas.LSOADeprivation
 	for _, col := range cols {
@@ -396,9 +396,9 @@ func readDepRecord(c *csvReader, cols []depColumn, v *depValues, ladNames map[st
 			code := strings.TrimSpace(s)
 			if !validLSOACode(code) {
 				if code == "" {
-					return d, c.errorf("column %q: the LSOA code is empty", c.header[col.index])
+					return d, c.Errorf("column %q: the LSOA code is empty", c.header[col.index])
 				}
-				return d, c.errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[col.index], code)
+				return d, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[col.index], code)
 			}
 			d.Code = strings.Clone(code)
 		case depName:
@@ -413,7 +413,7 @@ func readDepRecord(c *csvReader, cols []depColumn, v *depValues, ladNames map[st
 				return d, err
 			}
 			if ok && n < 0 {
-				return d, c.errorf("column %q: population %d is negative", c.header[col.index], n)
+				return d, c.Errorf("column %q: population %d is negative", c.header[col.index], n)
 			}
 			if ok {
 				v.population = n
@@ -428,7 +428,7 @@ func readDepRecord(c *csvReader, cols []depColumn, v *depValues, ladNames map[st
 				continue
 			}
 			if n < 1 || n > math.MaxInt32 {
-				return d, c.errorf("column %q: rank %d is out of range (1 is the most deprived)", c.header[col.index], n)
+				return d, c.Errorf("column %q: rank %d is out of range (1 is the most deprived)", c.header[col.index], n)
 			}
 			v.rank[col.measure] = int32(n)
 			measureOf(&d, col.measure).Rank = &v.rank[col.measure]
@@ -441,7 +441,7 @@ func readDepRecord(c *csvReader, cols []depColumn, v *depValues, ladNames map[st
 				continue
 			}
 			if n < 1 || n > 10 {
-				return d, c.errorf("column %q: decile %d is outside 1..10", c.header[col.index], n)
+				return d, c.Errorf("column %q: decile %d is outside 1..10", c.header[col.index], n)
 			}
 			v.decile[col.measure] = int16(n)
 			measureOf(&d, col.measure).Decile = &v.decile[col.measure]

@@ -24,7 +24,7 @@ func (t *Table) Column(name string) int { return slices.Index(t.Columns, headerK
 // case folding); with no wanted columns it reads them all. A missing column is an error naming the
 // file and the column; so is a file with no data rows.
 func ReadTable(name string, r io.Reader, want ...string) (*Table, error) {
-	c, err := newCSVReader(name, r)
+	c, err := NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func ReadTable(name string, r io.Reader, want ...string) (*Table, error) {
 // A code that is not an LSOA code, a count that is not a whole number or is negative, and an LSOA
 // (and age group) given twice are errors naming the file and the line.
 func ReadCensusPopulation(name string, r io.Reader) (map[string]int64, error) {
-	c, err := newCSVReader(name, r)
+	c, err := NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func ReadCensusPopulation(name string, r io.Reader) (map[string]int64, error) {
 }
 
 // readCensusLong reads the long layout: one row per LSOA and age group.
-func readCensusLong(c *csvReader) (map[string]int64, error) {
+func readCensusLong(c *CSVReader) (map[string]int64, error) {
 	idx, err := c.Columns("lsoa21_code", "age_group", "usual_residents")
 	if err != nil {
 		return nil, err
@@ -122,7 +122,7 @@ func readCensusLong(c *csvReader) (map[string]int64, error) {
 		}
 		k := cell{code, intern(names, strings.TrimSpace(c.Record()[ageCol]))}
 		if prev, dup := seen[k]; dup {
-			return nil, c.errorf("LSOA %s, age group %q appears twice, on lines %d and %d", code, k.age, prev, c.Line())
+			return nil, c.Errorf("LSOA %s, age group %q appears twice, on lines %d and %d", code, k.age, prev, c.Line())
 		}
 		k.code = intern(codes, code)
 		seen[k] = c.Line()
@@ -132,7 +132,7 @@ func readCensusLong(c *csvReader) (map[string]int64, error) {
 
 // readCensusWide reads the ONS/Nomis layout: one row per LSOA, the count in the first column named
 // "Residence type: Total..." or "Observation...".
-func readCensusWide(c *csvReader, codeCol int) (map[string]int64, error) {
+func readCensusWide(c *CSVReader, codeCol int) (map[string]int64, error) {
 	countCol := -1
 	for i, k := range c.keys {
 		if strings.HasPrefix(k, "residence type: total") || strings.HasPrefix(k, "observation") {
@@ -152,7 +152,7 @@ func readCensusWide(c *csvReader, codeCol int) (map[string]int64, error) {
 			return pop, err
 		}
 		if prev, dup := seen[code]; dup {
-			return nil, c.errorf("LSOA %s appears twice, on lines %d and %d", code, prev, c.Line())
+			return nil, c.Errorf("LSOA %s appears twice, on lines %d and %d", code, prev, c.Line())
 		}
 		code = strings.Clone(code)
 		seen[code] = c.Line()
@@ -162,7 +162,7 @@ func readCensusWide(c *csvReader, codeCol int) (map[string]int64, error) {
 
 // censusRow reads the next non-blank record and checks its LSOA code and count; ok is false at the
 // end of the file.
-func censusRow(c *csvReader, codeCol, countCol int) (code string, n int64, ok bool, err error) {
+func censusRow(c *CSVReader, codeCol, countCol int) (code string, n int64, ok bool, err error) {
 	for {
 		more, err := c.Next()
 		if err != nil || !more {
@@ -174,17 +174,17 @@ func censusRow(c *csvReader, codeCol, countCol int) (code string, n int64, ok bo
 	}
 	code = strings.TrimSpace(c.Record()[codeCol])
 	if !validLSOACode(code) {
-		return "", 0, false, c.errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[codeCol], code)
+		return "", 0, false, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[codeCol], code)
 	}
 	n, ok, err = c.Int(countCol)
 	if err != nil {
 		return "", 0, false, err
 	}
 	if !ok {
-		return "", 0, false, c.errorf("column %q: the count is empty", c.header[countCol])
+		return "", 0, false, c.Errorf("column %q: the count is empty", c.header[countCol])
 	}
 	if n < 0 {
-		return "", 0, false, c.errorf("column %q: %d residents is negative", c.header[countCol], n)
+		return "", 0, false, c.Errorf("column %q: %d residents is negative", c.header[countCol], n)
 	}
 	return code, n, true, nil
 }
