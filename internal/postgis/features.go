@@ -76,7 +76,11 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 		}
 		cs = append(cs, c)
 	}
-	return cs, nil
+	ps, err := db.provisionCollections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(cs, ps...), nil
 }
 
 func collectionTitle(ed spatlas.Edition, level string) string {
@@ -111,6 +115,9 @@ func collection(id string) (spatlas.Collection, error) {
 
 // Features returns one page of features of a collection.
 func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.FeaturePage, error) {
+	if isProvision(q.Collection) {
+		return db.provisionFeatures(ctx, q)
+	}
 	c, err := collection(q.Collection)
 	if err != nil {
 		return spatlas.FeaturePage{}, err
@@ -139,6 +146,9 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 
 // Feature returns one feature of a collection.
 func (db *DB) Feature(ctx context.Context, collectionID, id string, zoom *int, properties []string) ([]byte, error) {
+	if isProvision(collectionID) {
+		return db.provisionFeature(ctx, collectionID, id, properties)
+	}
 	c, err := collection(collectionID)
 	if err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ type extentJSON struct {
 
 // collectionInfo is what spatlas adds to a collection: its edition, level, size and properties.
 type collectionInfo struct {
-	Edition      string         `json:"edition"`
+	Edition      string         `json:"edition,omitempty"`
 	EditionTitle string         `json:"edition_title,omitempty"`
 	Level        string         `json:"level"`
 	Count        int64          `json:"count"`

@@ -136,3 +136,50 @@ type FeatureService interface {
 	// Ready reports whether the database is reachable and holds at least one loaded edition.
 	Ready(ctx context.Context) error
 }
+
+// Collections of provision: one each for community assets and link worker services, across
+// editions (each feature carries its LSOA in both).
+const (
+	CollectionAssets   = "assets"
+	CollectionServices = "services"
+)
+
+// ProvisionProperties returns the published properties of the assets or services collection,
+// in publication order; nil for any other id.
+func ProvisionProperties(collection string) []Property {
+	common := func(ps ...Property) []Property {
+		return append(ps,
+			Property{Name: "address", Type: TypeString, Description: "address as the source gives it"},
+			Property{Name: "postcode", Type: TypeString, Description: "postcode as the source gives it"},
+			Property{Name: "url", Type: TypeString, Description: "web site"},
+			Property{Name: "source", Type: TypeString, Description: "dataset of the first source record (the data directory folder or import name)", Queryable: true},
+			Property{Name: "source_id", Type: TypeString, Description: "id of the first source record in its source"},
+			Property{Name: "lsoa11_code", Type: TypeString, Description: "LSOA 2011 containing the point (iod2019 geography); null outside England", Queryable: true},
+			Property{Name: "lsoa21_code", Type: TypeString, Description: "LSOA 2021 containing the point (iod2025 geography); null outside England", Queryable: true},
+			Property{Name: "lad_code", Type: TypeString, Description: "local authority district of the LSOA (iod2025 codes where the point has a 2021 LSOA, else iod2019)", Queryable: true},
+		)
+	}
+	switch collection {
+	case CollectionAssets:
+		return common(
+			Property{Name: "id", Type: TypeString, Description: "asset id (stable while the asset's first source stays loaded)"},
+			Property{Name: "name", Type: TypeString, Description: "name (\"\" when the source names none)"},
+			Property{Name: "category", Type: TypeString, Description: "category id from the spatlas taxonomy (/api/categories); a comma-separated list filters on any of them", Queryable: true},
+			Property{Name: "category_label", Type: TypeString, Description: "category label"},
+			Property{Name: "sources", Type: "array", Description: "every source record merged into this asset (same normalised name within 50 m): dataset, file, source_id, row"},
+		)
+	case CollectionServices:
+		return common(
+			Property{Name: "id", Type: TypeString, Description: "service id"},
+			Property{Name: "name", Type: TypeString, Description: "name of the base (a GP practice for PCN link workers)"},
+			Property{Name: "provider_type", Type: TypeString, Description: "employer type: pcn, vcs (voluntary and community sector), la (local authority), other; a comma-separated list filters on any of them", Queryable: true},
+			Property{Name: "pcn_code", Type: TypeString, Description: "primary care network ODS code", Queryable: true},
+			Property{Name: "pcn_name", Type: TypeString, Description: "primary care network name"},
+			Property{Name: "practice_code", Type: TypeString, Description: "GP practice ODS code", Queryable: true},
+			Property{Name: "fte", Type: TypeNumber, Description: "link worker full-time equivalents based here (a PCN's FTE split equally among its located member practices)"},
+			Property{Name: "caseload", Type: TypeInteger, Description: "caseload (people), rounded to the nearest 5; null when unknown or suppressed (METHODS.md, Disclosure control)"},
+			Property{Name: "caseload_suppressed", Type: "boolean", Description: "true when the caseload is 1 to 7 and therefore not shown"},
+		)
+	}
+	return nil
+}

@@ -89,8 +89,15 @@ type RowIssue struct {
 	Reason   string `json:"reason"`
 }
 
+// Kinds of provision a file holds.
+const (
+	KindAssets   = "assets"
+	KindServices = "services"
+)
+
 // Import is what one importer read from one file (or one API).
 type Import struct {
+	Kind     string // KindAssets or KindServices
 	Dataset  string
 	File     string
 	RowsRead int
@@ -219,4 +226,14 @@ func CheckEastingNorthing(e, n float64) string {
 		return fmt.Sprintf("easting %g, northing %g is outside England and Wales", e, n)
 	}
 	return ""
+}
+
+// CategoryCount is one category of the asset taxonomy, with the number of assets in it.
+type CategoryCount struct {
+	ID         string `json:"id"`
+	Label      string `json:"label"`
+	Group      string `json:"group"`
+	GroupLabel string `json:"group_label"`
+	Colour     string `json:"colour"`
+	Count      int64  `json:"count"`
 }

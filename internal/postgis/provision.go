@@ -1,0 +1,219 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// LoadImport replaces what an earlier load of the same dataset and file stored with im, in one
+// transaction: assets are placed, grouped with same-named assets within 50 m (of this file and
+// of others) and joined to their LSOAs in both editions; services likewise, without grouping.
+// If it fails, or the process dies, the previous data stays.
+func (db *DB) LoadImport(ctx context.Context, im *spatlas.Import) (*spatlas.ProvisionReport, error) {
+	kind := im.Kind
+	switch {
+	case kind == "" && len(im.Services) > 0:
+		kind = spatlas.KindServices
+	case kind == "":
+		kind = spatlas.KindAssets
+	}
+	if (kind == spatlas.KindAssets && len(im.Services) > 0) || (kind == spatlas.KindServices && len(im.Assets) > 0) {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "%s/%s: a file holds assets or services, not both", im.Dataset, im.File)
+	}
+	for _, a := range im.Assets {
+		if a.Category == "" {
+			return nil, spatlas.Errorf(spatlas.EINTERNAL, "%s/%s: row %d has no category", im.Dataset, im.File, a.Row)
+		}
+	}
+	rep := &spatlas.ProvisionReport{
+		Dataset:   im.Dataset,
+		File:      im.File,
+		Kind:      kind,
+		SHA256:    im.Source.SHA256,
+		RowsRead:  im.RowsRead,
+		Loaded:    len(im.Assets) + len(im.Services),
+		Rejected:  issues(im.Rejected),
+		Unlocated: issues(im.Unlocated),
+		Excluded:  issues(im.Excluded),
+		Totals:    im.Totals,
+	}
+	if n := rep.Loaded + rep.Rejected.Count + rep.Unlocated.Count + rep.Excluded.Count; n != rep.RowsRead {
+		return nil, spatlas.Errorf(spatlas.EINTERNAL, "%s/%s: %d rows read but %d accounted for (loaded, rejected, unlocated, excluded)",
+			im.Dataset, im.File, rep.RowsRead, n)
+	}
+	ed11, ed21 := editionOfVintage(2011), editionOfVintage(2021)
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, query("load_no_timeout")); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, query("prov_lock")); err != nil {
+			return fmt.Errorf("wait for other provision loads: %w", err)
+		}
+		var fileID int
+		var gen int64
+		if err := tx.QueryRow(ctx, query("prov_upsert_file"), im.Dataset, im.File, kind,
+			nullable(im.Source.SHA256), im.Source.Bytes).Scan(&fileID, &gen); err != nil {
+			return err
+		}
+		for _, q := range []string{"prov_delete_assets", "prov_delete_services"} {
+			if _, err := tx.Exec(ctx, query(q), fileID); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		var err error
+		if kind == spatlas.KindAssets {
+			err = loadAssets(ctx, tx, fileID, im.Assets, ed11, ed21, rep)
+		} else {
+			err = loadServices(ctx, tx, fileID, im.Services, ed11, ed21, rep)
+		}
+		if err != nil {
+			return err
+		}
+		rep.LoadedAt = time.Now().UTC().Truncate(time.Second)
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, query("prov_set_report"), fileID, b)
+		return err
+	})
+	if err != nil {
+		return nil, storeError(fmt.Errorf("load %s/%s: %w", im.Dataset, im.File, err))
+	}
+	return rep, nil
+}
+
+// issues turns rows into a report's list; the list is never null in JSON.
+func issues(rows []spatlas.RowIssue) spatlas.Issues {
+	if rows == nil {
+		rows = []spatlas.RowIssue{}
+	}
+	return spatlas.Issues{Count: len(rows), Rows: rows}
+}
+
+// editionOfVintage returns the id of the edition published on the LSOAs of a census year.
+func editionOfVintage(year int) string {
+	for _, ed := range spatlas.Editions() {
+		if ed.LSOAVintage == year {
+			return ed.ID
+		}
+	}
+	return ""
+}
+
+var stageAssetColumns = []string{"row_no", "source_id", "name", "name_key", "category", "address", "postcode", "url", "x", "y", "srid", "area"}
+
+func loadAssets(ctx context.Context, tx pgx.Tx, fileID int, assets []spatlas.Asset, ed11, ed21 string, rep *spatlas.ProvisionReport) error {
+	if _, err := tx.Exec(ctx, query("prov_stage_asset")); err != nil {
+		return err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_asset"}, stageAssetColumns,
+		pgx.CopyFromSlice(len(assets), func(i int) ([]any, error) {
+			a := &assets[i]
+			return []any{int32(a.Row), nullable(a.SourceID), a.Name, nullable(NameKey(a.Name)), a.Category,
+				nullable(a.Address), nullable(a.Postcode), nullable(a.URL), a.Loc.X, a.Loc.Y, int32(a.Loc.SRID), a.Loc.Area}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy assets: %w", err)
+	}
+	for _, q := range []string{"prov_place_assets", "prov_analyze", "prov_group_assets", "prov_match_assets"} {
+		if _, err := tx.Exec(ctx, query(q)); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, query("prov_insert_assets"), ed11, ed21); err != nil {
+		return fmt.Errorf("insert assets: %w", err)
+	}
+	if _, err := tx.Exec(ctx, query("prov_insert_asset_sources"), fileID); err != nil {
+		return fmt.Errorf("insert asset sources: %w", err)
+	}
+	return tx.QueryRow(ctx, query("prov_asset_counts"), fileID).Scan(&rep.Merged, &rep.NoLSOA)
+}
+
+var stageServiceColumns = []string{"row_no", "source_id", "name", "provider_type", "pcn_code", "pcn_name", "practice_code",
+	"fte", "caseload", "address", "postcode", "url", "x", "y", "srid", "catchment"}
+
+func loadServices(ctx context.Context, tx pgx.Tx, fileID int, services []spatlas.Service, ed11, ed21 string, rep *spatlas.ProvisionReport) error {
+	if _, err := tx.Exec(ctx, query("prov_stage_service")); err != nil {
+		return err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_service"}, stageServiceColumns,
+		pgx.CopyFromSlice(len(services), func(i int) ([]any, error) {
+			s := &services[i]
+			return []any{int32(s.Row), nullable(s.SourceID), s.Name, s.ProviderType, nullable(s.PCNCode), nullable(s.PCNName),
+				nullable(s.PracticeCode), s.FTE, s.Caseload, nullable(s.Address), nullable(s.Postcode), nullable(s.URL),
+				s.Loc.X, s.Loc.Y, int32(s.Loc.SRID), s.Catchment}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy services: %w", err)
+	}
+	if _, err := tx.Exec(ctx, query("prov_insert_services"), fileID, ed11, ed21); err != nil {
+		return fmt.Errorf("insert services: %w", err)
+	}
+	return tx.QueryRow(ctx, query("prov_service_counts"), fileID).Scan(&rep.NoLSOA)
+}
+
+// ProvisionReports returns the latest report of every provision file, by dataset and file.
+func (db *DB) ProvisionReports(ctx context.Context) ([]spatlas.ProvisionReport, error) {
+	rows, err := db.pool.Query(ctx, query("prov_reports"))
+	if err != nil {
+		return nil, storeError(err)
+	}
+	reps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (spatlas.ProvisionReport, error) {
+		var rep spatlas.ProvisionReport
+		err := r.Scan(&rep)
+		return rep, err
+	})
+	return reps, storeError(err)
+}
+
+// ProvisionSHA256 returns the checksum recorded at the last load of a provision file, or "".
+func (db *DB) ProvisionSHA256(ctx context.Context, dataset, file string) (string, error) {
+	var sha *string
+	err := db.pool.QueryRow(ctx, query("prov_file_sha"), dataset, file).Scan(&sha)
+	if err == pgx.ErrNoRows || sha == nil {
+		return "", nil
+	}
+	return *sha, storeError(err)
+}
+
+// NameKey normalises an asset name for finding duplicates: case folded, "&" read as "and",
+// punctuation dropped, white space collapsed, a leading "the" dropped. Names that normalise to
+// nothing ("", "-", "Unknown") give "", which never matches.
+func NameKey(name string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case r == '&':
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString("and")
+			space = true
+		case r == '\'' || r == '\u2019':
+			// St Mary's and St Marys are one name
+		default:
+			space = true
+		}
+	}
+	k := strings.TrimPrefix(b.String(), "the ")
+	if k == "unknown" || k == "unnamed" {
+		return ""
+	}
+	return k
+}
