@@ -18,7 +18,7 @@ type Location struct {
 	X, Y float64 // longitude, latitude (SRIDWGS84) or easting, northing (SRIDBNG)
 	SRID int
 	// Area is the source's polygon or multipolygon as WKB in SRID, when it gave an area rather
-	// than a point; X, Y then hold one of its vertices (for checks) and the store places the
+	// than a point; X, Y then hold a point of it (for checks) and the store places the
 	// asset at ST_PointOnSurface of the area.
 	Area []byte
 }
@@ -197,8 +197,8 @@ func inEWBox(lon, lat float64) bool {
 func inScotland(lon, lat float64) bool {
 	// The border, west to east, as (lon, lat) points.
 	b := [...][2]float64{
-		{-3.60, 54.86}, {-3.05, 54.98}, {-2.86, 55.06}, {-2.65, 55.15}, {-2.47, 55.30},
-		{-2.32, 55.62}, {-2.03, 55.80}, {-1.95, 55.82},
+		{-3.60, 54.86}, {-3.05, 54.98}, {-2.95, 55.04}, {-2.83, 55.14}, {-2.69, 55.19},
+		{-2.60, 55.29}, {-2.48, 55.36}, {-2.32, 55.62}, {-2.03, 55.80}, {-1.95, 55.82},
 	}
 	if lon < b[0][0] {
 		return lat > 54.75 // the Solway Firth and Galloway
@@ -236,4 +236,12 @@ type CategoryCount struct {
 	GroupLabel string `json:"group_label"`
 	Colour     string `json:"colour"`
 	Count      int64  `json:"count"`
+}
+
+// ProvisionService is what the API needs of a store to describe provision data.
+type ProvisionService interface {
+	// ProvisionReports returns the latest load report of every provision file.
+	ProvisionReports(ctx context.Context) ([]ProvisionReport, error)
+	// Categories returns the taxonomy's categories with the number of assets in each.
+	Categories(ctx context.Context) ([]CategoryCount, error)
 }

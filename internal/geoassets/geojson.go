@@ -1,0 +1,562 @@
+package geoassets
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// Options says what a file is and which feature properties hold what. Property names match
+// exactly first and then ignoring case ("name" finds "Name"); the first non-empty one is used.
+// Empty lists take the defaults below.
+type Options struct {
+	Dataset string // the data directory folder, or the name given to the import
+	File    string // the file name, used in errors and on every asset
+
+	// NameProps default: name, Name, DISTNAME, title (OpenStreetMap: name, brand, operator).
+	NameProps []string
+	// IDProps default: id, ID, @id, then the Feature's own "id" (OpenStreetMap: @id, id).
+	IDProps []string
+	// LabelProps are free-text categories, all of which become Hints.Labels. Default:
+	// category, type, CLASSIFICA, facility_type (OpenStreetMap: none, the tags are the hints).
+	LabelProps []string
+	// AddressProps default: address, Address, addr:*. The entry "addr:*" composes an address
+	// from the OpenStreetMap addr:housename, addr:housenumber, addr:street (or addr:place) and
+	// addr:city properties (OpenStreetMap: addr:*).
+	AddressProps []string
+	// PostcodeProps default: postcode, Postcode, addr:postcode (OpenStreetMap: addr:postcode).
+	PostcodeProps []string
+	// URLProps default: url, website, Website, contact:website (OpenStreetMap: website,
+	// contact:website, url).
+	URLProps []string
+
+	// Category, when set, is the taxonomy category id of every asset of the file.
+	Category string
+	// Postcodes, when set, places features without geometry at their postcode.
+	Postcodes spatlas.Postcodes
+}
+
+// addrParts is the AddressProps entry that composes an address from OpenStreetMap addr:* keys.
+const addrParts = "addr:*"
+
+func (o Options) withDefaults(osm bool) Options {
+	def := func(l *[]string, plain, osmDef []string) {
+		if len(*l) > 0 {
+			return
+		}
+		if osm {
+			*l = osmDef
+		} else {
+			*l = plain
+		}
+	}
+	def(&o.NameProps, []string{"name", "Name", "DISTNAME", "title"}, []string{"name", "brand", "operator"})
+	def(&o.IDProps, []string{"id", "ID", "@id"}, []string{"@id", "id"})
+	def(&o.LabelProps, []string{"category", "type", "CLASSIFICA", "facility_type"}, nil)
+	def(&o.AddressProps, []string{"address", "Address", addrParts}, []string{addrParts})
+	def(&o.PostcodeProps, []string{"postcode", "Postcode", "addr:postcode"}, []string{"addr:postcode"})
+	def(&o.URLProps, []string{"url", "website", "Website", "contact:website"}, []string{"website", "contact:website", "url"})
+	return o
+}
+
+func (o Options) fileName() string {
+	if o.File != "" {
+		return o.File
+	}
+	return "input"
+}
+
+// ReadGeoJSON reads a GeoJSON FeatureCollection (or a single Feature) of community assets.
+func ReadGeoJSON(r io.Reader, o Options) (*spatlas.Import, error) {
+	return readGeoJSON(r, o.withDefaults(false), false)
+}
+
+// ReadOSMGeoJSON reads OpenStreetMap data converted to GeoJSON (osmtogeojson, Overpass Turbo):
+// properties are the raw tags plus the OSM id ("node/123").
+func ReadOSMGeoJSON(r io.Reader, o Options) (*spatlas.Import, error) {
+	return readGeoJSON(r, o.withDefaults(true), true)
+}
+
+func readGeoJSON(r io.Reader, o Options, osm bool) (*spatlas.Import, error) {
+	b := newBuilder(r, o)
+	err := walkGeoJSON(b.in, o.fileName(), func(row int, f *feature, bad string, srid int) {
+		b.feature(row, f, bad, srid, osm)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b.done(), nil
+}
+
+// builder collects one file's import.
+type builder struct {
+	o    Options
+	im   *spatlas.Import
+	hash hash.Hash
+	in   *countingReader
+}
+
+func newBuilder(r io.Reader, o Options) *builder {
+	b := &builder{
+		o:    o,
+		im:   &spatlas.Import{Dataset: o.Dataset, File: o.File},
+		hash: sha256.New(),
+	}
+	b.in = &countingReader{r: io.TeeReader(r, b.hash)}
+	return b
+}
+
+func (b *builder) done() *spatlas.Import {
+	b.im.Source = spatlas.SourceFile{
+		Dataset: b.o.Dataset,
+		File:    b.o.File,
+		SHA256:  hex.EncodeToString(b.hash.Sum(nil)),
+		Bytes:   b.in.n,
+		Rows:    int64(b.im.RowsRead),
+	}
+	return b.im
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (b *builder) issue(a *spatlas.Asset, reason string) spatlas.RowIssue {
+	return spatlas.RowIssue{Row: a.Row, ID: a.SourceID, Name: a.Name, Postcode: a.Postcode, Reason: reason}
+}
+
+func (b *builder) reject(a *spatlas.Asset, reason string) {
+	b.im.Rejected = append(b.im.Rejected, b.issue(a, reason))
+}
+
+// place adds a to the assets when loc can be an asset's location, else rejects it.
+func (b *builder) place(a *spatlas.Asset, loc spatlas.Location, reason string) {
+	if reason == "" {
+		reason = checkLoc(loc)
+	}
+	if reason != "" {
+		b.reject(a, reason)
+		return
+	}
+	a.Loc = loc
+	b.im.Assets = append(b.im.Assets, *a)
+}
+
+// unplaced places a feature without a position at its postcode when it can, else records it as
+// unlocated with why (and what became of its postcode).
+func (b *builder) unplaced(a *spatlas.Asset, why string) {
+	switch {
+	case a.Postcode == "":
+	case b.o.Postcodes == nil:
+		why += fmt.Sprintf("; postcode %s needs a postcode lookup", a.Postcode)
+	default:
+		lon, lat, ok := b.o.Postcodes.Lookup(a.Postcode)
+		if ok {
+			b.place(a, spatlas.Location{X: lon, Y: lat, SRID: spatlas.SRIDWGS84}, "")
+			return
+		}
+		why += fmt.Sprintf("; postcode %s is not in the postcode lookup", a.Postcode)
+	}
+	b.im.Unlocated = append(b.im.Unlocated, b.issue(a, why))
+}
+
+// feature is one element of a FeatureCollection's features.
+type feature struct {
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Properties json.RawMessage `json:"properties"`
+	Geometry   *geometry       `json:"geometry"` // nil for null
+}
+
+// geometry is a GeoJSON geometry whose coordinates are decoded once its type is checked.
+type geometry struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+// decodeFeature decodes the next feature of dec. An error that is not a *json.UnmarshalTypeError
+// is the file's (a syntax error, a truncated file); a type error is the feature's, returned as a
+// reason.
+func decodeFeature(dec *json.Decoder, f *feature) (reason string, err error) {
+	err = dec.Decode(f)
+	var ute *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.As(err, &ute) && ute.Field == "":
+		return fmt.Sprintf("not a GeoJSON Feature: the feature is a JSON %s", ute.Value), nil
+	case errors.As(err, &ute):
+		return fmt.Sprintf("not a GeoJSON Feature: %s is a JSON %s", ute.Field, ute.Value), nil
+	}
+	return "", err
+}
+
+func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
+	b.im.RowsRead++
+	a := spatlas.Asset{Dataset: b.o.Dataset, File: b.o.File, Row: row, Category: b.o.Category}
+	a.Hints.Category = b.o.Category
+	if bad != "" {
+		b.reject(&a, bad)
+		return
+	}
+	var props map[string]json.RawMessage
+	if len(f.Properties) > 0 && string(f.Properties) != "null" {
+		if err := json.Unmarshal(f.Properties, &props); err != nil {
+			b.reject(&a, "properties is not an object")
+			return
+		}
+	}
+	if osm {
+		b.osmFeature(&a, props, scalar(f.ID))
+	} else {
+		p := scalars(props, true)
+		a.SourceID = lookup(p, b.o.IDProps)
+		if a.SourceID == "" {
+			a.SourceID = scalar(f.ID)
+		}
+		b.fill(&a, p)
+	}
+	if f.Type != "Feature" {
+		b.reject(&a, fmt.Sprintf("not a GeoJSON Feature (type %q)", f.Type))
+		return
+	}
+	if f.Geometry == nil {
+		b.unplaced(&a, "no geometry")
+		return
+	}
+	g, reason := decodeGeometry(f.Geometry)
+	if reason != "" {
+		b.reject(&a, reason)
+		return
+	}
+	loc, reason := locate(g, srid, osm)
+	b.place(&a, loc, reason)
+}
+
+// fill sets the name, address, postcode, URL and hints of a from properties p.
+func (b *builder) fill(a *spatlas.Asset, p map[string]string) {
+	a.Name = cleanName(lookup(p, b.o.NameProps))
+	a.Postcode = cleanPostcode(lookup(p, b.o.PostcodeProps))
+	a.URL = strings.TrimSpace(lookup(p, b.o.URLProps))
+	for _, n := range b.o.AddressProps {
+		if n == addrParts {
+			a.Address = osmAddress(p)
+		} else {
+			a.Address = collapse(lookup(p, []string{n}))
+		}
+		if a.Address != "" {
+			break
+		}
+	}
+	a.Hints.Name = a.Name
+	for _, n := range b.o.LabelProps {
+		l := collapse(lookup(p, []string{n}))
+		if l != "" && !contains(a.Hints.Labels, l) {
+			a.Hints.Labels = append(a.Hints.Labels, l)
+		}
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// osmAddress composes an address from OpenStreetMap addr:* keys.
+func osmAddress(p map[string]string) string {
+	var parts []string
+	add := func(s string) {
+		if s = collapse(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	add(p["addr:housename"])
+	street := p["addr:street"]
+	if street == "" {
+		street = p["addr:place"]
+	}
+	add(strings.TrimSpace(p["addr:housenumber"] + " " + street))
+	add(p["addr:city"])
+	return strings.Join(parts, ", ")
+}
+
+// lookup returns the first non-empty value of the properties names, matched exactly first and
+// then ignoring case.
+func lookup(p map[string]string, names []string) string {
+	for _, n := range names {
+		if v := p[n]; v != "" {
+			return v
+		}
+	}
+	for _, n := range names {
+		for k, v := range p {
+			if v != "" && strings.EqualFold(k, n) {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// scalars returns the string properties as they are and, when numbers is set, numbers and
+// booleans as their JSON text. Nulls, objects and arrays are left out.
+func scalars(props map[string]json.RawMessage, numbers bool) map[string]string {
+	p := make(map[string]string, len(props))
+	for k, raw := range props {
+		if len(raw) == 0 {
+			continue
+		}
+		switch raw[0] {
+		case '"':
+			if s, ok := jsonString(raw); ok {
+				p[k] = s
+			}
+		case '{', '[', 'n':
+		default:
+			if numbers {
+				p[k] = string(raw)
+			}
+		}
+	}
+	return p
+}
+
+// scalar returns a JSON string or number as text, and "" for anything else.
+func scalar(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		s, _ := jsonString(raw)
+		return strings.TrimSpace(s)
+	case '{', '[', 'n', 't', 'f':
+		return ""
+	}
+	return string(raw)
+}
+
+// jsonString decodes a JSON string taken from a valid document, without the decoder when it has
+// no escapes.
+func jsonString(raw json.RawMessage) (string, bool) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && !bytes.ContainsRune(raw, '\\') && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err == nil
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// cleanName trims and collapses whitespace; "Unknown" is no name.
+func cleanName(s string) string {
+	s = collapse(s)
+	if strings.EqualFold(s, "unknown") {
+		return ""
+	}
+	return s
+}
+
+func cleanPostcode(s string) string { return strings.ToUpper(collapse(s)) }
+
+// walkGeoJSON reads a GeoJSON FeatureCollection, or a single Feature, and calls each with every
+// feature, its 1-based position, why it is not a feature ("" when it is) and the file's SRID. It returns a *spatlas.Error for a
+// file that is not JSON or not GeoJSON, or has an unsupported crs. Features are handed on as they
+// are read, so a crs other than CRS84 must come before the features (as writers put it).
+func walkGeoJSON(r *countingReader, file string, each func(row int, f *feature, bad string, srid int)) error {
+	dec := json.NewDecoder(r)
+	fail := func(format string, args ...any) error {
+		return spatlas.Errorf(spatlas.EINVALID, "%s: %s", file, fmt.Sprintf(format, args...))
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return jsonError(file, dec, r, "", err)
+	}
+	if tok != json.Delim('{') {
+		return fail("not GeoJSON: the document is not a JSON object")
+	}
+	var (
+		typ                 string
+		srid                = spatlas.SRIDWGS84
+		sawCRS, sawFeatures bool
+		rows                int
+		members             = map[string]json.RawMessage{} // of a single Feature
+		byteOff             int64
+	)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonError(file, dec, r, "", err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "features":
+			sawFeatures = true
+			tok, err := dec.Token()
+			if err != nil {
+				return jsonError(file, dec, r, "", err)
+			}
+			if tok != json.Delim('[') {
+				return fail("not GeoJSON: features is not an array")
+			}
+			for dec.More() {
+				rows++
+				byteOff = dec.InputOffset()
+				var f feature
+				bad, err := decodeFeature(dec, &f)
+				if err != nil {
+					return jsonError(file, dec, r, fmt.Sprintf(" (feature %d, which starts near byte %d)", rows, byteOff), err)
+				}
+				each(rows, &f, bad, srid)
+			}
+			if _, err := dec.Token(); err != nil {
+				return jsonError(file, dec, r, "", err)
+			}
+		default:
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return jsonError(file, dec, r, "", err)
+			}
+			switch key {
+			case "type":
+				if err := json.Unmarshal(raw, &typ); err != nil {
+					return fail("not GeoJSON: type is not a string")
+				}
+			case "crs":
+				if sawCRS {
+					return fail("the crs member comes twice")
+				}
+				if srid, err = sridOf(raw); err != nil {
+					return fail("%v", err)
+				}
+				if rows > 0 && srid != spatlas.SRIDWGS84 {
+					return fail("the crs member must come before the features")
+				}
+				sawCRS = true
+			case "id", "properties", "geometry":
+				members[key] = raw
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return jsonError(file, dec, r, "", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return jsonError(file, dec, r, " after the GeoJSON object", err)
+		}
+		return fail("more JSON follows the GeoJSON object at byte %d", dec.InputOffset())
+	}
+	switch typ {
+	case "FeatureCollection":
+		if !sawFeatures {
+			return fail("not GeoJSON: a FeatureCollection without features")
+		}
+	case "Feature":
+		if sawFeatures {
+			return fail("not GeoJSON: a Feature with features")
+		}
+		members["type"] = json.RawMessage(`"Feature"`)
+		raw, err := json.Marshal(members)
+		if err != nil {
+			return fail("%v", err)
+		}
+		var f feature
+		bad, _ := decodeFeature(json.NewDecoder(bytes.NewReader(raw)), &f)
+		each(1, &f, bad, srid)
+	case "":
+		return fail("not GeoJSON: the object has no type member")
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
+		return fail("a bare %s geometry: give a FeatureCollection or a Feature", typ)
+	default:
+		return fail("not GeoJSON: type %q is not FeatureCollection or Feature", typ)
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a *spatlas.Error naming the file and the byte offset.
+func jsonError(file string, dec *json.Decoder, r *countingReader, where string, err error) error {
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		return spatlas.Errorf(spatlas.EINVALID, "%s: not valid JSON at byte %d%s: %v", file, syn.Offset, where, err)
+	case errors.Is(err, io.EOF) && dec.InputOffset() == 0:
+		return spatlas.Errorf(spatlas.EINVALID, "%s: the file is empty", file)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return spatlas.Errorf(spatlas.EINVALID, "%s: the JSON ends early, at byte %d%s: the file is truncated", file, r.n, where)
+	}
+	return fmt.Errorf("%s: %w", file, err)
+}
+
+// sridOf maps the legacy crs member of a GeoJSON file to an SRID.
+func sridOf(raw json.RawMessage) (int, error) {
+	if string(raw) == "null" {
+		return spatlas.SRIDWGS84, nil
+	}
+	var crs struct {
+		Type       string `json:"type"`
+		Properties struct {
+			Name string          `json:"name"`
+			Code json.RawMessage `json:"code"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &crs); err != nil {
+		return 0, fmt.Errorf("the crs member is not a GeoJSON crs object")
+	}
+	name := crs.Properties.Name
+	if strings.EqualFold(crs.Type, "EPSG") {
+		name = "EPSG:" + strings.Trim(string(crs.Properties.Code), `"`)
+	}
+	if srid := sridOfName(name); srid != 0 {
+		return srid, nil
+	}
+	if name == "" {
+		return 0, fmt.Errorf("unsupported crs of type %q (use CRS84, EPSG:4326 or EPSG:27700)", crs.Type)
+	}
+	return 0, fmt.Errorf("unsupported crs %q (use CRS84, EPSG:4326 or EPSG:27700)", name)
+}
+
+// sridOfName reads "urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::27700",
+// "http://www.opengis.net/def/crs/EPSG/0/27700" and the like; 0 means unsupported.
+func sridOfName(name string) int {
+	u := strings.ToUpper(strings.TrimSpace(name))
+	if strings.HasSuffix(u, "CRS84") {
+		return spatlas.SRIDWGS84
+	}
+	i := strings.LastIndex(u, "EPSG")
+	if i < 0 {
+		return 0
+	}
+	rest := u[i+len("EPSG"):]
+	code, err := strconv.Atoi(rest[strings.LastIndexAny(rest, ":/")+1:])
+	if err != nil {
+		return 0
+	}
+	switch code {
+	case spatlas.SRIDWGS84, spatlas.SRIDBNG:
+		return code
+	}
+	return 0
+}

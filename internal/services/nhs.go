@@ -1,0 +1,400 @@
+package services
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spatlas/spatlas/internal/ingest"
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// Dataset folders of the national link worker layer in the data directory.
+const (
+	DatasetWorkforce = "pcn-workforce"
+	DatasetPCNMap    = "gp-practice-pcn-map"
+	DatasetLocations = "gp-practices-nhs-choices-2014"
+)
+
+// The STAFF_ROLE values of social prescribing link workers in the PCN workforce files.
+const (
+	RoleLinkWorker   = "Social Prescribing Link Workers"
+	RoleLinkWorkerMH = "Social Prescribing Link Workers (Mental Health Practitioners)"
+)
+
+// PCNWorkforce is the social prescribing link worker workforce of one PCN.
+type PCNWorkforce struct {
+	Code      string
+	Name      string
+	FTE       float64 // the sum of the FTE of the PCN's link worker rows
+	Headcount int     // distinct UNIQUE_IDENTIFIER values among those rows
+	Rows      int     // link worker rows
+	Line      int     // the line of the PCN's first link worker row
+}
+
+// ReadWorkforce reads the individual-level PCN workforce file (NHS England, "Primary Care
+// Network Workforce", Individual Level CSV) and returns the link worker workforce of every PCN
+// that has any: rows whose STAFF_ROLE is RoleLinkWorker or RoleLinkWorkerMH (after trimming,
+// case folded). A person can have several rows (several roles or contracts): their FTE adds up,
+// and the headcount counts each UNIQUE_IDENTIFIER once per PCN. rowsRead counts every data row of
+// the file. The FTE of a link worker row must be a number >= 0; other rows' FTE is not read. A
+// bad value is an error naming the file and line.
+func ReadWorkforce(name string, r io.Reader) (wf map[string]PCNWorkforce, rowsRead int, err error) {
+	c, err := ingest.NewCSVReader(name, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	idx, err := c.Columns("PCN_CODE", "PCN_NAME", "STAFF_ROLE", "FTE", "UNIQUE_IDENTIFIER")
+	if err != nil {
+		return nil, 0, err
+	}
+	iCode, iName, iRole, iFTE, iID := idx[0], idx[1], idx[2], idx[3], idx[4]
+	wf = make(map[string]PCNWorkforce)
+	people := make(map[[2]string]bool) // PCN code, UNIQUE_IDENTIFIER
+	for {
+		more, err := c.Next()
+		if err != nil {
+			return nil, rowsRead, err
+		}
+		if !more {
+			break
+		}
+		rec := c.Record()
+		if blank(rec) {
+			continue
+		}
+		rowsRead++
+		if !isLinkWorkerRole(rec[iRole]) {
+			continue
+		}
+		code := strings.ToUpper(strings.TrimSpace(rec[iCode]))
+		if code == "" {
+			return nil, rowsRead, c.Errorf("PCN_CODE is empty on a link worker row")
+		}
+		fte, ok, err := c.Float(iFTE)
+		switch {
+		case err != nil:
+			return nil, rowsRead, err
+		case !ok:
+			return nil, rowsRead, c.Errorf("FTE is empty on a link worker row")
+		case fte < 0:
+			return nil, rowsRead, c.Errorf("FTE %s is negative", strings.TrimSpace(rec[iFTE]))
+		}
+		p, seen := wf[code]
+		if !seen {
+			p = PCNWorkforce{Code: code, Name: strings.Clone(strings.TrimSpace(rec[iName])), Line: c.Line()}
+		}
+		p.FTE += fte
+		p.Rows++
+		if id := strings.TrimSpace(rec[iID]); id != "" && !people[[2]string{code, id}] {
+			people[[2]string{code, strings.Clone(id)}] = true
+			p.Headcount++
+		}
+		wf[code] = p
+	}
+	return wf, rowsRead, nil
+}
+
+func isLinkWorkerRole(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.EqualFold(s, RoleLinkWorker) || strings.EqualFold(s, RoleLinkWorkerMH)
+}
+
+// PlacePCNLinkWorkers places each PCN's link worker FTE at its member practices, as services
+// with ProviderType "pcn", one per member practice that can be located, each with an equal share
+// of the PCN's FTE (list sizes are not used).
+//
+// A practice is located by its site in locs (PracticeLocation.At its current postcode) or, when
+// locs has no site for it and pc is not nil, by its PRACTICE_POSTCODE through pc. Coordinates that
+// spatlas.CheckLonLat refuses make the practice Rejected, with the reason; a practice with no
+// coordinates is Unlocated. Either way it gets no share. Service names are the practice names as
+// the map publishes them (upper case), and the postcode is the map's current one. The import's
+// and the services' File is left for the caller to set (LoadNational sets it).
+//
+// The rows of the import (RowsRead, and Row in each service and issue, numbered in PCN code then
+// practice code order) are: one per member practice of each PCN with link workers, ending as a
+// service, rejected or unlocated; and one more per such PCN whose FTE could not be placed at all,
+// because it has no practice in the map or none of its practices could be located, which is
+// Unlocated with the PCN code as ID and the FTE in the reason. Practices of PCNs without link
+// workers are not rows; the Totals count them:
+//
+//   - fte_read, fte_placed, fte_unplaced: fte_read = fte_placed + fte_unplaced
+//   - link_worker_rows, link_worker_headcount (summed over PCNs)
+//   - pcns_with_link_workers, pcns_without_link_workers (in the map with no link worker rows),
+//     pcns_not_in_practice_map, pcns_unplaced (FTE not placed), pcns_in_practice_map
+//   - practices (in the map), practices_located, practices_rejected, practices_unlocated (over the
+//     whole map), practices_located_by_file, practices_located_by_postcode
+//   - practices_in_link_worker_pcns (member practices of PCNs with link workers, rows of the import)
+func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices []Practice, locs map[string]PracticeLocation, pc spatlas.Postcodes) *spatlas.Import {
+	im := &spatlas.Import{Dataset: dataset, Totals: make(map[string]float64), Services: make([]spatlas.Service, 0, len(practices))}
+	members := make(map[string][]*Practice) // by PCN code, in practice code order
+	for i := range practices {
+		if p := &practices[i]; p.PCNCode != "" {
+			members[p.PCNCode] = append(members[p.PCNCode], p)
+		}
+	}
+	for _, ps := range members {
+		slices.SortFunc(ps, func(a, b *Practice) int { return strings.Compare(a.Code, b.Code) })
+	}
+
+	// Locate every practice of the map, for the totals and the shares.
+	type placed struct {
+		lon, lat float64
+		how      string // "file" or "postcode"
+		issue    string // why it is rejected or unlocated
+		rejected bool
+	}
+	where := make(map[string]placed, len(practices))
+	for _, p := range practices {
+		var pl placed
+		if loc, ok := locs[p.Code]; ok {
+			s := loc.At(p.Postcode)
+			pl = placed{lon: s.Lon, lat: s.Lat, how: "file"}
+			if why := spatlas.CheckLonLat(s.Lon, s.Lat); why != "" {
+				pl = placed{rejected: true, issue: fmt.Sprintf("practice %s: %s (%s line %d)", p.Code, why, s.File, s.Line)}
+			}
+		} else if pc == nil {
+			pl.issue = fmt.Sprintf("practice %s has no coordinates in the practice location files (NHS Choices, 2014) and no postcode lookup is loaded", p.Code)
+		} else if lon, lat, ok := pc.Lookup(p.Postcode); !ok {
+			pl.issue = fmt.Sprintf("practice %s has no coordinates in the practice location files (NHS Choices, 2014) and its postcode %q is not in the postcode lookup", p.Code, p.Postcode)
+		} else if why := spatlas.CheckLonLat(lon, lat); why != "" {
+			pl = placed{rejected: true, issue: fmt.Sprintf("practice %s: postcode %q: %s", p.Code, p.Postcode, why)}
+		} else {
+			pl = placed{lon: lon, lat: lat, how: "postcode"}
+		}
+		where[p.Code] = pl
+		switch {
+		case pl.rejected:
+			im.Totals["practices_rejected"]++
+		case pl.issue != "":
+			im.Totals["practices_unlocated"]++
+		default:
+			im.Totals["practices_located"]++
+			im.Totals["practices_located_by_"+pl.how]++
+		}
+	}
+	im.Totals["practices"] = float64(len(practices))
+	im.Totals["pcns_in_practice_map"] = float64(len(members))
+	for code := range members {
+		if _, ok := wf[code]; !ok {
+			im.Totals["pcns_without_link_workers"]++
+		}
+	}
+
+	codes := make([]string, 0, len(wf))
+	for code := range wf {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	var fteRead, ftePlaced, fteUnplaced float64
+	row := 0
+	for _, code := range codes {
+		w := wf[code]
+		fteRead += w.FTE
+		im.Totals["link_worker_rows"] += float64(w.Rows)
+		im.Totals["link_worker_headcount"] += float64(w.Headcount)
+		ps := members[code]
+		if len(ps) == 0 {
+			row++
+			im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: row, ID: code, Name: w.Name,
+				Reason: fmt.Sprintf("PCN %s is not in the practice map: %s link worker FTE not placed", code, fmtFTE(w.FTE))})
+			im.Totals["pcns_not_in_practice_map"]++
+			fteUnplaced += w.FTE
+			continue
+		}
+		im.Totals["practices_in_link_worker_pcns"] += float64(len(ps))
+		located := 0
+		for _, p := range ps {
+			if pl := where[p.Code]; pl.issue == "" {
+				located++
+			}
+		}
+		for _, p := range ps {
+			row++
+			pl := where[p.Code]
+			issue := spatlas.RowIssue{Row: row, ID: p.Code, Name: p.Name, Postcode: p.Postcode, Reason: pl.issue}
+			switch {
+			case pl.rejected:
+				im.Rejected = append(im.Rejected, issue)
+				continue
+			case pl.issue != "":
+				im.Unlocated = append(im.Unlocated, issue)
+				continue
+			}
+			share := w.FTE / float64(located)
+			ftePlaced += share
+			im.Services = append(im.Services, spatlas.Service{
+				Dataset: dataset, SourceID: p.Code, Row: row, Name: p.Name, ProviderType: spatlas.ProviderPCN,
+				PCNCode: code, PCNName: w.Name, PracticeCode: p.Code, FTE: share, Postcode: p.Postcode,
+				Loc: spatlas.Location{X: pl.lon, Y: pl.lat, SRID: spatlas.SRIDWGS84},
+			})
+		}
+		if located == 0 {
+			row++
+			im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: row, ID: code, Name: w.Name,
+				Reason: fmt.Sprintf("none of PCN %s's %d member practices could be located: %s link worker FTE not placed",
+					code, len(ps), fmtFTE(w.FTE))})
+			im.Totals["pcns_unplaced"]++
+			fteUnplaced += w.FTE
+		}
+	}
+	im.RowsRead = row
+	im.Totals["pcns_with_link_workers"] = float64(len(wf))
+	im.Totals["fte_read"] = fteRead
+	im.Totals["fte_placed"] = ftePlaced
+	im.Totals["fte_unplaced"] = fteUnplaced
+	return im
+}
+
+// fmtFTE writes an FTE with up to four decimals, as the workforce file's smallest values need.
+func fmtFTE(f float64) string {
+	s := strings.TrimRight(fmt.Sprintf("%.4f", f), "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// LoadNational reads the national link worker layer from the data directory: the PCN workforce
+// file in pcn-workforce/ (pcn_workforce_individual_level_*.csv, gzipped or not), the practice map
+// in gp-practice-pcn-map/ (gp-reg-pat-prac-map*.csv) and the practice locations in
+// gp-practices-nhs-choices-2014/ (GPPractices.csv, preferred, and GP.csv, which fills its gaps:
+// see MergeLocations). Each folder must hold one matching workforce and map file; either or both
+// location files may be missing when pc is not nil.
+//
+// The import is the workforce file's: Dataset "pcn-workforce", File and Source the workforce
+// file (sha256 of the file as stored, bytes, rows read). The other files it was built from show in
+// the Totals: practice_map_rows, and for each location file read,
+// location_records_<file> and location_records_without_coordinates_<file>.
+func LoadNational(dataDir string, pc spatlas.Postcodes) (*spatlas.Import, error) {
+	wfPath, err := findOne(dataDir, DatasetWorkforce, "pcn_workforce_individual_level_*.csv", "pcn_workforce_individual_level_*.csv.gz")
+	if err != nil {
+		return nil, err
+	}
+	mapPath, err := findOne(dataDir, DatasetPCNMap, "gp-reg-pat-prac-map*.csv", "gp-reg-pat-prac-map*.csv.gz")
+	if err != nil {
+		return nil, err
+	}
+	var wf map[string]PCNWorkforce
+	var wfRows int
+	if err := readFile(wfPath, func(name string, r io.Reader) (err error) {
+		wf, wfRows, err = ReadWorkforce(name, r)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var practices []Practice
+	if err := readFile(mapPath, func(name string, r io.Reader) (err error) {
+		practices, err = ReadPracticeMap(name, r)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+
+	totals := make(map[string]float64)
+	var locs map[string]PracticeLocation
+	locDir := filepath.Join(dataDir, DatasetLocations)
+	for _, names := range [][]string{{"GPPractices.csv", "GPPractices.csv.gz"}, {"GP.csv", "GP.csv.gz"}} {
+		path := ""
+		for _, n := range names {
+			if _, err := os.Stat(filepath.Join(locDir, n)); err == nil {
+				path = filepath.Join(locDir, n)
+				break
+			}
+		}
+		if path == "" {
+			continue
+		}
+		var got map[string]PracticeLocation
+		var n LocationsRead
+		if err := readFile(path, func(name string, r io.Reader) (err error) {
+			got, n, err = ReadPracticeLocations(name, r)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		base := filepath.Base(path)
+		totals["location_records_"+base] = float64(n.Records)
+		totals["location_records_without_coordinates_"+base] = float64(n.NoCoordinates)
+		if locs == nil {
+			locs = got
+		} else {
+			locs = MergeLocations(locs, got)
+		}
+	}
+	if locs == nil && pc == nil {
+		return nil, spatlas.Errorf(spatlas.ENOTFOUND,
+			"%s: no GPPractices.csv or GP.csv, and no postcode lookup: the practices of the PCN map cannot be located", locDir)
+	}
+
+	im := PlacePCNLinkWorkers(DatasetWorkforce, wf, practices, locs, pc)
+	for k, v := range totals {
+		im.Totals[k] = v
+	}
+	im.Totals["practice_map_rows"] = float64(len(practices))
+	im.Totals["workforce_rows"] = float64(wfRows)
+	im.File = filepath.Base(wfPath)
+	for i := range im.Services {
+		im.Services[i].File = im.File
+	}
+	sum, size, err := hashFile(wfPath)
+	if err != nil {
+		return nil, err
+	}
+	im.Source = spatlas.SourceFile{Dataset: DatasetWorkforce, File: im.File, SHA256: sum, Bytes: size, Rows: int64(wfRows)}
+	return im, nil
+}
+
+// findOne returns the one file in dataDir/dataset matching any of the patterns.
+func findOne(dataDir, dataset string, patterns ...string) (string, error) {
+	dir := filepath.Join(dataDir, dataset)
+	var found []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(filepath.Join(dir, p))
+		if err != nil {
+			return "", spatlas.Errorf(spatlas.EINTERNAL, "glob %s: %v", p, err)
+		}
+		found = append(found, m...)
+	}
+	switch len(found) {
+	case 0:
+		return "", spatlas.Errorf(spatlas.ENOTFOUND, "%s: no file named %s", dir, strings.Join(patterns, " or "))
+	case 1:
+		return found[0], nil
+	}
+	for i := range found {
+		found[i] = filepath.Base(found[i])
+	}
+	return "", spatlas.Errorf(spatlas.EINVALID, "%s: %d files could be the one to read (%s): keep one",
+		dir, len(found), strings.Join(found, ", "))
+}
+
+// readFile opens path (gzipped or not) and passes it to read under its dataset/file name.
+func readFile(path string, read func(name string, r io.Reader) error) error {
+	f, err := ingest.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	name := filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path))
+	if err := read(name, f); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: cannot open: %v", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
