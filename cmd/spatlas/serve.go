@@ -54,6 +54,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 	h := server.New(server.Config{
 		Features:        db,
+		Provision:       db,
 		Logger:          e.logger,
 		Web:             web.Dist(),
 		CacheBytes:      *sf.cacheMB << 20,

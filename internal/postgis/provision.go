@@ -124,10 +124,13 @@ func loadAssets(ctx context.Context, tx pgx.Tx, fileID int, assets []spatlas.Ass
 	if err != nil {
 		return fmt.Errorf("copy assets: %w", err)
 	}
-	for _, q := range []string{"prov_place_assets", "prov_analyze", "prov_group_assets", "prov_match_assets"} {
+	for _, q := range []string{"prov_place_assets", "prov_index_placed", "prov_analyze", "prov_group_assets", "prov_match_assets"} {
 		if _, err := tx.Exec(ctx, query(q)); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}
+	}
+	if _, err := tx.Exec(ctx, query("prov_join_lsoa"), ed11, ed21); err != nil {
+		return fmt.Errorf("join LSOAs: %w", err)
 	}
 	if _, err := tx.Exec(ctx, query("prov_insert_assets"), ed11, ed21); err != nil {
 		return fmt.Errorf("insert assets: %w", err)

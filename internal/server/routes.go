@@ -19,6 +19,8 @@ const ogcPrefix = "/ogc"
 type Config struct {
 	// Features is the store behind the OGC API.
 	Features spatlas.FeatureService
+	// Provision serves the load reports and categories of /api; nil leaves those routes out.
+	Provision spatlas.ProvisionService
 	// Logger receives the access log and the detail of internal errors. Nil discards.
 	Logger *slog.Logger
 	// Web is the built front end; it may lack index.html, in which case / says how to build it.
@@ -58,6 +60,10 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
 		r.Method(http.MethodGet, "/config", handleConfig(cfg.TileURL, cfg.TileAttribution, cfg.Version))
+		if cfg.Provision != nil {
+			r.Method(http.MethodGet, "/load-reports", handleLoadReports(cfg.Provision, logger))
+			r.Method(http.MethodGet, "/categories", handleCategories(cfg.Provision, logger))
+		}
 	})
 
 	r.Route(ogcPrefix, func(r chi.Router) {

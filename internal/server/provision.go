@@ -1,0 +1,54 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
+)
+
+// handleLoadReports serves the latest load report of every provision file, so that every row
+// read can be accounted for: loaded, rejected, unlocated or excluded, each with its rows and
+// reasons. ?dataset= keeps one dataset's files.
+func handleLoadReports(svc spatlas.ProvisionService, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q, err := parseOnly(r.URL.RawQuery, "dataset")
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		reps, err := svc.ProvisionReports(r.Context())
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		out := make([]spatlas.ProvisionReport, 0, len(reps))
+		for _, rep := range reps {
+			if ds := q.Get("dataset"); ds == "" || rep.Dataset == ds {
+				out = append(out, rep)
+			}
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		writeJSONStatus(w, http.StatusOK, out)
+	})
+}
+
+// handleCategories serves the asset taxonomy with the number of assets in each category.
+func handleCategories(svc spatlas.ProvisionService, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := parseOnly(r.URL.RawQuery); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		cs, err := svc.Categories(r.Context())
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if cs == nil {
+			cs = []spatlas.CategoryCount{}
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		writeJSONStatus(w, http.StatusOK, cs)
+	})
+}
