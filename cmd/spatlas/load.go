@@ -22,7 +22,7 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 	lf := addLoadFlags(fs, e)
 	force := fs.Bool("force", false, "reload even when the source files are unchanged")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: spatlas load [flags]\n\nLoads each edition whose source files changed since its last load, in one transaction each.\n\nflags:")
+		fmt.Fprintln(e.stderr, "usage: spatlas load [flags]\n\nLoads each edition whose source files changed since its last load, in one transaction each,\nthen each provision file (link workers, community assets) whose inputs changed.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -37,19 +37,30 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return loadEditions(ctx, e, db, *lf.dataDir, eds, *force)
+	if err := loadEditions(ctx, e, db, *lf.dataDir, eds, *force); err != nil {
+		return err
+	}
+	if !*lf.provision {
+		return nil
+	}
+	return loadProvision(ctx, e, db, *lf.dataDir, *lf.postcodes, *force)
 }
 
 // loadFlags are the flags of load and run that say what to load.
 type loadFlags struct {
-	dataDir  *string
-	editions *string
+	dataDir   *string
+	editions  *string
+	provision *bool
+	postcodes *string
 }
 
 func addLoadFlags(fs *flag.FlagSet, e env) loadFlags {
 	return loadFlags{
-		dataDir:  fs.String("data", e.lookup("SPATLAS_DATA", defaultDataDir), "data directory of dataset folders (env SPATLAS_DATA)"),
-		editions: fs.String("edition", "all", "editions to load: all, or a comma-separated list (iod2019,iod2025)"),
+		dataDir:   fs.String("data", e.lookup("SPATLAS_DATA", defaultDataDir), "data directory of dataset folders (env SPATLAS_DATA)"),
+		editions:  fs.String("edition", "all", "editions to load: all, or a comma-separated list (iod2019,iod2025)"),
+		provision: fs.Bool("provision", true, "also load the provision files of the data directory (link workers, community assets)"),
+		postcodes: fs.String("postcodes", e.lookup("SPATLAS_POSTCODES", ""),
+			"postcode lookup (ONS Postcode Directory or NSPL CSV) to place rows that have only a postcode; default: the data directory's postcodes/ folder (env SPATLAS_POSTCODES)"),
 	}
 }
 

@@ -34,5 +34,10 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err := loadEditions(ctx, e, db, *lf.dataDir, eds, false); err != nil {
 		return err
 	}
+	if *lf.provision {
+		if err := loadProvision(ctx, e, db, *lf.dataDir, *lf.postcodes, false); err != nil {
+			return err
+		}
+	}
 	return serve(ctx, e, db, sf)
 }

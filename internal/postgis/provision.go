@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ func (db *DB) LoadImport(ctx context.Context, im *spatlas.Import) (*spatlas.Prov
 		var fileID int
 		var gen int64
 		if err := tx.QueryRow(ctx, query("prov_upsert_file"), im.Dataset, im.File, kind,
-			nullable(im.Source.SHA256), im.Source.Bytes).Scan(&fileID, &gen); err != nil {
+			nullable(im.Key), nullable(im.Source.SHA256), im.Source.Bytes).Scan(&fileID, &gen); err != nil {
 			return err
 		}
 		for _, q := range []string{"prov_delete_assets", "prov_delete_services"} {
@@ -178,14 +179,17 @@ func (db *DB) ProvisionReports(ctx context.Context) ([]spatlas.ProvisionReport, 
 	return reps, storeError(err)
 }
 
-// ProvisionSHA256 returns the checksum recorded at the last load of a provision file, or "".
-func (db *DB) ProvisionSHA256(ctx context.Context, dataset, file string) (string, error) {
-	var sha *string
-	err := db.pool.QueryRow(ctx, query("prov_file_sha"), dataset, file).Scan(&sha)
-	if err == pgx.ErrNoRows || sha == nil {
+// ProvisionKey returns the input key recorded at the last load of a provision file, or "".
+func (db *DB) ProvisionKey(ctx context.Context, dataset, file string) (string, error) {
+	var key *string
+	err := db.pool.QueryRow(ctx, query("prov_file_key"), dataset, file).Scan(&key)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && key == nil) {
 		return "", nil
 	}
-	return *sha, storeError(err)
+	if err != nil {
+		return "", storeError(err)
+	}
+	return *key, nil
 }
 
 // NameKey normalises an asset name for finding duplicates: case folded, "&" read as "and",
@@ -219,4 +223,12 @@ func NameKey(name string) string {
 		return ""
 	}
 	return k
+}
+
+// EditionsKey names the loaded editions and their generations; it changes when an edition is
+// loaded, so that provision files are joined again to the new LSOAs.
+func (db *DB) EditionsKey(ctx context.Context) (string, error) {
+	var k string
+	err := db.pool.QueryRow(ctx, query("editions_key")).Scan(&k)
+	return k, storeError(err)
 }

@@ -159,9 +159,9 @@ func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices [
 				pl = placed{rejected: true, issue: fmt.Sprintf("practice %s: %s (%s line %d)", p.Code, why, s.File, s.Line)}
 			}
 		} else if pc == nil {
-			pl.issue = fmt.Sprintf("practice %s has no coordinates in the practice location files (NHS Choices, 2014) and no postcode lookup is loaded", p.Code)
+			pl.issue = "the practice has no coordinates in the practice location files (NHS Choices, 2014) and no postcode lookup is loaded"
 		} else if lon, lat, ok := pc.Lookup(p.Postcode); !ok {
-			pl.issue = fmt.Sprintf("practice %s has no coordinates in the practice location files (NHS Choices, 2014) and its postcode %q is not in the postcode lookup", p.Code, p.Postcode)
+			pl.issue = "the practice has no coordinates in the practice location files (NHS Choices, 2014) and its postcode is not in the postcode lookup"
 		} else if why := spatlas.CheckLonLat(lon, lat); why != "" {
 			pl = placed{rejected: true, issue: fmt.Sprintf("practice %s: postcode %q: %s", p.Code, p.Postcode, why)}
 		} else {

@@ -113,6 +113,9 @@ type Import struct {
 	Totals map[string]float64
 	// Source is the file's provenance.
 	Source SourceFile
+	// Key identifies everything the import was built from (files, lookups, rules), so that a
+	// load can skip it when nothing changed; "" always loads.
+	Key string
 }
 
 // Reject records a rejected row.

@@ -7,6 +7,7 @@ CREATE TABLE provision_file (
     dataset    text NOT NULL,
     file       text NOT NULL,
     kind       text NOT NULL CHECK (kind IN ('assets', 'services')),
+    input_key  text, -- a checksum of every input of the load, to skip unchanged files
     sha256     text,
     bytes      bigint,
     generation bigint NOT NULL,

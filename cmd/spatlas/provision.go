@@ -1,0 +1,173 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+
+	"github.com/spatlas/spatlas/data"
+	"github.com/spatlas/spatlas/internal/ingest"
+	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/postgis"
+	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/tabular"
+	"github.com/spatlas/spatlas/internal/taxonomy"
+)
+
+// provisionSetup reads the taxonomy and the postcode lookup, and names the loaded editions:
+// what every provision load needs.
+func provisionSetup(ctx context.Context, e env, db *postgis.DB, dataDir, postcodes string) (pipeline.Provision, error) {
+	var p pipeline.Provision
+	tx, err := taxonomy.Builtin()
+	if err != nil {
+		return p, err
+	}
+	p.Taxonomy = tx
+	if p.EditionsKey, err = db.EditionsKey(ctx); err != nil {
+		return p, err
+	}
+	if postcodes == "" && dataDir != "" {
+		files, _ := filepath.Glob(filepath.Join(dataDir, "postcodes", "*.csv*"))
+		if len(files) > 0 {
+			postcodes = files[len(files)-1]
+		}
+	}
+	if postcodes == "" {
+		e.logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
+		return p, nil
+	}
+	sum, _, err := pipeline.ChecksumFile(postcodes)
+	if err != nil {
+		return p, err
+	}
+	r, err := ingest.Open(postcodes)
+	if err != nil {
+		return p, err
+	}
+	defer r.Close()
+	if p.Postcodes, err = tabular.ReadPostcodes(filepath.Base(postcodes), r); err != nil {
+		return p, err
+	}
+	p.PostcodesKey = sum
+	e.logger.Info("postcode lookup read", "file", postcodes, "postcodes", p.Postcodes.Len())
+	return p, nil
+}
+
+// loadProvision loads the provision files of the data directory that changed, and prints what
+// each load did.
+func loadProvision(ctx context.Context, e env, db *postgis.DB, dataDir, postcodes string, force bool) error {
+	p, err := provisionSetup(ctx, e, db, dataDir, postcodes)
+	if err != nil {
+		return err
+	}
+	reps, err := pipeline.LoadProvision(ctx, db, dataDir, p, data.Taxonomy(), force, e.logger)
+	for _, rep := range reps {
+		printProvisionReport(e.stdout, rep)
+	}
+	if err != nil {
+		return fmt.Errorf("load provision: %w", err)
+	}
+	if len(reps) == 0 {
+		fmt.Fprintln(e.stdout, "provision: unchanged since the last load, skipped")
+	}
+	return nil
+}
+
+// printProvisionReport prints one file's load report: its counts, then the reasons rows were
+// not loaded, the commonest first.
+func printProvisionReport(w io.Writer, r *spatlas.ProvisionReport) {
+	fmt.Fprintf(w, "%s/%s (%s): %d rows read: %d loaded", r.Dataset, r.File, r.Kind, r.RowsRead, r.Loaded)
+	if r.Merged > 0 {
+		fmt.Fprintf(w, " (%d merged with assets already loaded)", r.Merged)
+	}
+	fmt.Fprintf(w, ", %d rejected, %d unlocated, %d excluded", r.Rejected.Count, r.Unlocated.Count, r.Excluded.Count)
+	if r.NoLSOA > 0 {
+		fmt.Fprintf(w, "; %d loaded outside every LSOA", r.NoLSOA)
+	}
+	fmt.Fprintln(w)
+	if v, ok := r.Totals["fte_read"]; ok {
+		fmt.Fprintf(w, "  link worker FTE: %.2f read, %.2f placed, %.2f not placed\n", v, r.Totals["fte_placed"], r.Totals["fte_unplaced"])
+	}
+	for _, l := range []struct {
+		name string
+		is   spatlas.Issues
+	}{{"rejected", r.Rejected}, {"unlocated", r.Unlocated}, {"excluded", r.Excluded}} {
+		for _, rc := range topReasons(l.is.Rows, 3) {
+			fmt.Fprintf(w, "  %s %d× %s (e.g. %s)\n", l.name, rc.n, rc.reason, rc.example)
+		}
+	}
+}
+
+type reasonCount struct {
+	reason, example string
+	n               int
+}
+
+// topReasons counts the rows of each reason, the commonest first.
+func topReasons(rows []spatlas.RowIssue, max int) []reasonCount {
+	idx := map[string]int{}
+	var out []reasonCount
+	for _, r := range rows {
+		i, ok := idx[r.Reason]
+		if !ok {
+			i = len(out)
+			idx[r.Reason] = i
+			ex := r.ID
+			if r.Row > 0 {
+				ex = fmt.Sprintf("row %d", r.Row)
+				if r.ID != "" {
+					ex += " " + r.ID
+				}
+			}
+			out = append(out, reasonCount{reason: r.Reason, example: ex})
+		}
+		out[i].n++
+	}
+	slices.SortStableFunc(out, func(a, b reasonCount) int { return cmp.Compare(b.n, a.n) })
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out
+}
+
+// cmdReports prints the latest load report of every provision file.
+func cmdReports(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("reports", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: spatlas reports [flags]\n\nPrints the latest load report of every provision file: rows read, loaded, rejected, unlocated\nand excluded, with the reasons (all of them with -json).\n\nflags:")
+		fs.PrintDefaults()
+	}
+	dataset := fs.String("dataset", "", "only this dataset's files")
+	asJSON := fs.Bool("json", false, "print the reports as JSON, every row listed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, e, postgis.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reps, err := db.ProvisionReports(ctx)
+	if err != nil {
+		return err
+	}
+	reps = slices.DeleteFunc(reps, func(r spatlas.ProvisionReport) bool { return *dataset != "" && r.Dataset != *dataset })
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(reps)
+	}
+	if len(reps) == 0 {
+		fmt.Fprintln(e.stdout, "no provision loaded yet: run spatlas load")
+	}
+	for i := range reps {
+		printProvisionReport(e.stdout, &reps[i])
+	}
+	return nil
+}

@@ -1,0 +1,319 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spatlas/spatlas/internal/geoassets"
+	"github.com/spatlas/spatlas/internal/ingest"
+	"github.com/spatlas/spatlas/internal/oruk"
+	"github.com/spatlas/spatlas/internal/services"
+	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/tabular"
+	"github.com/spatlas/spatlas/internal/taxonomy"
+)
+
+// ProvisionStore is what a provision load needs of a store.
+type ProvisionStore interface {
+	LoadImport(ctx context.Context, im *spatlas.Import) (*spatlas.ProvisionReport, error)
+	// ProvisionKey returns the input key recorded at the last load of a file, or "".
+	ProvisionKey(ctx context.Context, dataset, file string) (string, error)
+	SetCategories(ctx context.Context, cs []spatlas.CategoryCount) error
+}
+
+// Provision says how provision files are read.
+type Provision struct {
+	Taxonomy *taxonomy.Taxonomy
+	// Postcodes geocodes rows that have only a postcode; nil leaves them unlocated.
+	Postcodes *tabular.PostcodeTable
+	// PostcodesKey identifies the postcode lookup (its checksum), so that files are reloaded
+	// when it changes.
+	PostcodesKey string
+	// EditionsKey identifies the loaded editions, so that files are joined again to the LSOAs
+	// of an edition loaded since.
+	EditionsKey string
+}
+
+// PostcodeLookup returns the lookup as the importers take it: a nil interface when there is none.
+func (p Provision) PostcodeLookup() spatlas.Postcodes {
+	if p.Postcodes == nil {
+		return nil
+	}
+	return p.Postcodes
+}
+
+// ProvisionFile is one provision file to load: which dataset it belongs to and how to read it.
+type ProvisionFile struct {
+	Dataset string
+	Path    string // the file (or, for the national link worker layer, the workforce file)
+	// Inputs are every file the import is built from, for the input key.
+	Inputs []string
+	read   func(path string, p Provision) (*spatlas.Import, error)
+}
+
+// File returns the file's name within its dataset.
+func (f ProvisionFile) File() string { return filepath.Base(f.Path) }
+
+// builtinAssets describes the community asset sources spatlas knows, by dataset folder and file
+// name pattern. Files of these datasets that no entry matches are not read (gm_food_banks.csv
+// holds the food banks of gm_food_banks.geojson without their coordinates).
+func builtinAssets() []struct {
+	dataset, pattern string
+	read             func(path string, p Provision) (*spatlas.Import, error)
+} {
+	csvMap := func(m tabular.Mapping) func(string, Provision) (*spatlas.Import, error) {
+		return func(path string, p Provision) (*spatlas.Import, error) { return readCSVAssets(path, m, p) }
+	}
+	geo := func(category string) func(string, Provision) (*spatlas.Import, error) {
+		return func(path string, p Provision) (*spatlas.Import, error) {
+			return readGeoAssets(path, geoassets.Options{Category: category}, p)
+		}
+	}
+	return []struct {
+		dataset, pattern string
+		read             func(path string, p Provision) (*spatlas.Import, error)
+	}{
+		{"england-libraries", "libraries.csv", csvMap(tabular.Mapping{CategoryFixed: "learning-work",
+			Exclude: []tabular.Exclude{{Column: "closed", Reason: "closed"}}})},
+		{"greater-manchester-assets", "gm_food_banks.geojson", geo("food")},
+		{"greater-manchester-assets", "gm_libraries.geojson", geo("learning-work")},
+		{"greater-manchester-assets", "gm_libraries.csv", csvMap(tabular.Mapping{CategoryFixed: "learning-work"})},
+		{"greater-manchester-assets", "gm_places_of_worship_RAW.geojson", geo("faith-community")},
+		{"greater-manchester-assets", "sports_facilities.csv", csvMap(tabular.Mapping{})},
+		{"greater-manchester-assets", "sports_clubs.csv", csvMap(tabular.Mapping{})},
+		{"greater-manchester-assets", "trafford_mental_health_services.csv", csvMap(tabular.Mapping{CategoryFixed: "mental-health"})},
+		{"greater-manchester-assets", "charities_operating_in_trafford.csv", csvMap(tabular.Mapping{Labels: tabular.Columns{"charity_activities"}})},
+		{"greater-manchester-assets", "trafford_general_practices.csv", csvMap(tabular.Mapping{CategoryFixed: "health-services"})},
+		{"osm-norwich-2019", "*.geojson", geo("")},
+		{"openreferral-uk-live-samples", "*.json*", readORUK},
+		{"openreferral-uk-examples", "service_full.json", readORUK},
+		// Folders of the user's own files: assets in any format spatlas reads, services files.
+		{"local-assets", "*", readAnyAssets},
+		{"local-services", "*", readServicesFile},
+	}
+}
+
+// ProvisionFiles lists the provision files present in dataDir, in load order: the national link
+// worker layer, then the asset sources.
+func ProvisionFiles(dataDir string) ([]ProvisionFile, error) {
+	var fs []ProvisionFile
+	if wf, _ := filepath.Glob(filepath.Join(dataDir, services.DatasetWorkforce, "pcn_workforce_individual_level_*.csv*")); len(wf) > 0 {
+		var inputs []string
+		for _, ds := range []string{services.DatasetWorkforce, services.DatasetPCNMap, services.DatasetLocations} {
+			files, err := dataFiles(filepath.Join(dataDir, ds), "*")
+			if err != nil {
+				return nil, err
+			}
+			inputs = append(inputs, files...)
+		}
+		fs = append(fs, ProvisionFile{Dataset: services.DatasetWorkforce, Path: wf[len(wf)-1], Inputs: inputs,
+			read: func(_ string, p Provision) (*spatlas.Import, error) {
+				im, err := services.LoadNational(dataDir, p.PostcodeLookup())
+				if im != nil {
+					im.Kind = spatlas.KindServices
+				}
+				return im, err
+			}})
+	}
+	for _, b := range builtinAssets() {
+		files, err := dataFiles(filepath.Join(dataDir, b.dataset), b.pattern)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			fs = append(fs, ProvisionFile{Dataset: b.dataset, Path: f, Inputs: []string{f}, read: b.read})
+		}
+	}
+	return fs, nil
+}
+
+// dataFiles lists the data files in dir matching pattern, sorted, leaving out documentation;
+// a missing dir has none.
+func dataFiles(dir, pattern string) ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(dir, pattern))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range m {
+		base := filepath.Base(f)
+		if st, err := os.Stat(f); err != nil || st.IsDir() || strings.HasPrefix(base, ".") ||
+			strings.HasSuffix(strings.ToLower(base), ".md") || strings.HasSuffix(strings.ToLower(base), ".txt") {
+			continue
+		}
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Key returns the input key of a file: a checksum over its inputs, the taxonomy, the postcode
+// lookup and the reading rules, so that a load can skip a file when none of them changed.
+func (f ProvisionFile) Key(p Provision, taxonomyBytes []byte) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "spatlas provision v1\n%s\n%s\n", f.Dataset, f.File())
+	for _, in := range f.Inputs {
+		sum, _, err := ChecksumFile(in)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", filepath.Base(in), sum)
+	}
+	fmt.Fprintf(h, "taxonomy %x\npostcodes %s\neditions %s\n", sha256.Sum256(taxonomyBytes), p.PostcodesKey, p.EditionsKey)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ChecksumFile returns the sha256 (hex) and size of a file.
+func ChecksumFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// Read reads the file into an import with every asset categorised and its provenance filled in.
+func (f ProvisionFile) Read(p Provision) (*spatlas.Import, error) {
+	im, err := f.read(f.Path, p)
+	if err != nil {
+		return nil, err
+	}
+	im.Dataset = f.Dataset
+	if im.File == "" {
+		im.File = f.File()
+	}
+	if im.Kind == "" {
+		im.Kind = spatlas.KindAssets
+	}
+	if im.Source.SHA256 == "" {
+		sum, n, err := ChecksumFile(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		im.Source = spatlas.SourceFile{Dataset: f.Dataset, File: im.File, SHA256: sum, Bytes: n}
+	}
+	im.Source.Rows = int64(im.RowsRead)
+	p.Taxonomy.Assign(im.Assets)
+	return im, nil
+}
+
+// LoadProvision loads the provision files of dataDir whose inputs changed since their last load
+// (all of them with force), each in its own transaction, and returns the reports of the files it
+// loaded. The taxonomy is recorded first, for labels and the map's legend.
+func LoadProvision(ctx context.Context, store ProvisionStore, dataDir string, p Provision, taxonomyBytes []byte,
+	force bool, logger *slog.Logger) ([]*spatlas.ProvisionReport, error) {
+	if err := store.SetCategories(ctx, CategoryCounts(p.Taxonomy)); err != nil {
+		return nil, err
+	}
+	files, err := ProvisionFiles(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	var reps []*spatlas.ProvisionReport
+	for _, f := range files {
+		key, err := f.Key(p, taxonomyBytes)
+		if err != nil {
+			return reps, err
+		}
+		if !force {
+			old, err := store.ProvisionKey(ctx, f.Dataset, f.File())
+			if err != nil {
+				return reps, err
+			}
+			if old == key {
+				logger.Info("provision unchanged, skipped", "dataset", f.Dataset, "file", f.File())
+				continue
+			}
+		}
+		im, err := f.Read(p)
+		if err != nil {
+			return reps, err
+		}
+		im.Key = key
+		rep, err := store.LoadImport(ctx, im)
+		if err != nil {
+			return reps, err
+		}
+		logger.Info("provision loaded", "dataset", rep.Dataset, "file", rep.File, "kind", rep.Kind, "read", rep.RowsRead,
+			"loaded", rep.Loaded, "merged", rep.Merged, "rejected", rep.Rejected.Count, "unlocated", rep.Unlocated.Count,
+			"excluded", rep.Excluded.Count, "no_lsoa", rep.NoLSOA)
+		reps = append(reps, rep)
+	}
+	return reps, nil
+}
+
+// CategoryCounts lists the taxonomy's categories, with no counts, for the store.
+func CategoryCounts(t *taxonomy.Taxonomy) []spatlas.CategoryCount {
+	cs := t.Categories()
+	out := make([]spatlas.CategoryCount, len(cs))
+	for i, c := range cs {
+		out[i] = spatlas.CategoryCount{ID: c.ID, Label: c.Label, Group: c.Group, GroupLabel: c.GroupLabel, Colour: c.Colour}
+	}
+	return out
+}
+
+func readCSVAssets(path string, m tabular.Mapping, p Provision) (*spatlas.Import, error) {
+	r, err := ingest.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return tabular.ReadAssets("", filepath.Base(path), r, m, p.PostcodeLookup())
+}
+
+func readGeoAssets(path string, o geoassets.Options, p Provision) (*spatlas.Import, error) {
+	r, err := ingest.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	o.File = filepath.Base(path)
+	o.Postcodes = p.PostcodeLookup()
+	im, _, err := geoassets.Read(r, o)
+	return im, err
+}
+
+func readORUK(path string, p Provision) (*spatlas.Import, error) {
+	r, err := ingest.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return oruk.Read(r, oruk.Options{File: filepath.Base(path), Postcodes: p.PostcodeLookup()})
+}
+
+// readAnyAssets reads an asset file by its name: CSV with the built-in header presets, Open
+// Referral JSON (a name containing "oruk" or "openreferral"), else GeoJSON, OSM GeoJSON or
+// Overpass JSON, told apart by their content.
+func readAnyAssets(path string, p Provision) (*spatlas.Import, error) {
+	name := strings.ToLower(strings.TrimSuffix(filepath.Base(path), ".gz"))
+	switch {
+	case strings.HasSuffix(name, ".csv"):
+		return readCSVAssets(path, tabular.Mapping{}, p)
+	case strings.Contains(name, "oruk") || strings.Contains(name, "openreferral"):
+		return readORUK(path, p)
+	}
+	return readGeoAssets(path, geoassets.Options{}, p)
+}
+
+func readServicesFile(path string, p Provision) (*spatlas.Import, error) {
+	im, err := services.LoadFile("", path, p.PostcodeLookup())
+	if im != nil {
+		im.Kind = spatlas.KindServices
+	}
+	return im, err
+}
