@@ -58,4 +58,4 @@ bench: build
 	SPATLAS_BENCH_DATABASE_URL="$$url" $(GO) run ./cmd/spatlas-bench $(BENCH_FLAGS)
 
 clean:
-	rm -rf bin web/dist/index.html web/dist/app.* web/dist/leaflet
+	rm -rf bin; find web/dist -mindepth 1 ! -name .gitkeep -delete

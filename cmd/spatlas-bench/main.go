@@ -52,7 +52,8 @@ type config struct {
 	dbURL    string
 	rounds   int
 	duration time.Duration // of each wrk run
-	only     string        // boundaries, items or all
+	only     string        // boundaries, items, assets or all
+	assets   int           // synthetic points of the asset import
 }
 
 // bench is the state shared by the benchmarks of one run.
@@ -103,6 +104,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		verdicts = append(verdicts, vs...)
 	}
+	if cfg.only == "all" || cfg.only == "assets" {
+		v, err := b.assets(ctx)
+		if err != nil {
+			return fmt.Errorf("asset import: %w", err)
+		}
+		verdicts = append(verdicts, v)
+	}
 	fmt.Fprintln(stdout, "\nVerdicts")
 	for _, v := range verdicts {
 		mark := "INFO"
@@ -123,12 +131,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	rounds := fs.Int("rounds", 5, "rounds of each side-by-side comparison (medians are reported)")
 	duration := fs.Duration("duration", 10*time.Second, "length of each wrk run of the hot items benchmark (whole seconds)")
-	only := fs.String("only", "all", "which benchmarks to run: boundaries, items or all")
+	only := fs.String("only", "all", "which benchmarks to run: boundaries, items, assets or all")
+	assets := fs.Int("assets", 1_000_000, "synthetic points of the asset import benchmark")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: spatlas-bench [flags]
 
-Measures spatlas side by side with ogr2ogr (boundary load) and with a trivial in-memory server
-(items endpoint), and prints medians, ratios and a verdict per target. Needs ogr2ogr and wrk.
+Measures spatlas side by side with ogr2ogr (boundary load, asset import with its LSOA join) and
+with a trivial in-memory server (items endpoint), and prints medians, ratios and a verdict per
+target. Needs ogr2ogr and wrk.
 
 environment:
   SPATLAS_DATA                the data directory of dataset folders (required)
@@ -143,14 +153,16 @@ flags:`)
 	if fs.NArg() > 0 {
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "unexpected arguments %q", fs.Args())
 	}
-	cfg := config{rounds: *rounds, duration: *duration, only: *only}
+	cfg := config{rounds: *rounds, duration: *duration, only: *only, assets: *assets}
 	switch {
 	case cfg.rounds < 1:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-rounds %d: want at least 1", cfg.rounds)
 	case cfg.duration < time.Second || cfg.duration%time.Second != 0:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-duration %s: want a whole number of seconds, at least 1s", cfg.duration)
-	case cfg.only != "all" && cfg.only != "boundaries" && cfg.only != "items":
-		return config{}, spatlas.Errorf(spatlas.EINVALID, "-only %q: want boundaries, items or all", cfg.only)
+	case cfg.only != "all" && cfg.only != "boundaries" && cfg.only != "items" && cfg.only != "assets":
+		return config{}, spatlas.Errorf(spatlas.EINVALID, "-only %q: want boundaries, items, assets or all", cfg.only)
+	case cfg.assets < 1:
+		return config{}, spatlas.Errorf(spatlas.EINVALID, "-assets %d: want at least 1", cfg.assets)
 	}
 	if cfg.dataDir = getenv("SPATLAS_DATA"); cfg.dataDir == "" {
 		return config{}, spatlas.Errorf(spatlas.EINVALID,

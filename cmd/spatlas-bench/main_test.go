@@ -27,12 +27,12 @@ func TestParseConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", env: full,
-			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 5, duration: 10 * time.Second, only: "all"}},
+			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 5, duration: 10 * time.Second, only: "all", assets: 1_000_000}},
 		{name: "flags", args: []string{"-rounds", "3", "-duration", "5s", "-only", "items"}, env: full,
-			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 3, duration: 5 * time.Second, only: "items"}},
+			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 3, duration: 5 * time.Second, only: "items", assets: 1_000_000}},
 		{name: "DATABASE_URL when the bench URL is unset",
 			env:  map[string]string{"SPATLAS_DATA": "/data", "DATABASE_URL": "postgres://other/db"},
-			want: config{dataDir: "/data", dbURL: "postgres://other/db", rounds: 5, duration: 10 * time.Second, only: "all"}},
+			want: config{dataDir: "/data", dbURL: "postgres://other/db", rounds: 5, duration: 10 * time.Second, only: "all", assets: 1_000_000}},
 		{name: "no data directory", env: map[string]string{"SPATLAS_BENCH_DATABASE_URL": "postgres://u@h/db"},
 			wantErr: "SPATLAS_DATA is not set"},
 		{name: "no database", env: map[string]string{"SPATLAS_DATA": "/data"}, wantErr: "SPATLAS_BENCH_DATABASE_URL"},

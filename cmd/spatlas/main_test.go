@@ -184,7 +184,7 @@ func TestMapInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("map test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "# pass 4") {
-		t.Errorf("expected 4 passing browser tests")
+	if !strings.Contains(string(out), "# pass 10") {
+		t.Errorf("expected 10 passing browser tests")
 	}
 }

@@ -71,7 +71,7 @@ func (db *DB) LoadImport(ctx context.Context, im *spatlas.Import) (*spatlas.Prov
 		}
 		var err error
 		if kind == spatlas.KindAssets {
-			err = loadAssets(ctx, tx, fileID, im.Assets, ed11, ed21, rep)
+			err = db.loadAssets(ctx, tx, fileID, im.Assets, ed11, ed21, rep)
 		} else {
 			err = loadServices(ctx, tx, fileID, im.Services, ed11, ed21, rep)
 		}
@@ -110,36 +110,64 @@ func editionOfVintage(year int) string {
 	return ""
 }
 
-var stageAssetColumns = []string{"row_no", "source_id", "name", "name_key", "category", "address", "postcode", "url", "x", "y", "srid", "area"}
+var stageAssetColumns = []string{"ord", "row_no", "source_id", "name", "name_key", "dup", "category", "address", "postcode", "url", "x", "y", "srid", "area"}
 
-func loadAssets(ctx context.Context, tx pgx.Tx, fileID int, assets []spatlas.Asset, ed11, ed21 string, rep *spatlas.ProvisionReport) error {
+func (db *DB) loadAssets(ctx context.Context, tx pgx.Tx, fileID int, assets []spatlas.Asset, ed11, ed21 string, rep *spatlas.ProvisionReport) error {
 	if _, err := tx.Exec(ctx, query("prov_stage_asset")); err != nil {
 		return err
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_asset"}, stageAssetColumns,
+	t := time.Now()
+	step := func(name string) {
+		db.logger.Debug("provision load step", "file", rep.File, "step", name, "duration", time.Since(t))
+		t = time.Now()
+	}
+	// Names that occur more than once are the only ones the database needs to group.
+	keys := make([]string, len(assets))
+	seen := make(map[string]int, len(assets))
+	for i := range assets {
+		if keys[i] = NameKey(assets[i].Name); keys[i] != "" {
+			seen[keys[i]]++
+		}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"provision_stage_asset"}, stageAssetColumns,
 		pgx.CopyFromSlice(len(assets), func(i int) ([]any, error) {
 			a := &assets[i]
-			return []any{int32(a.Row), nullable(a.SourceID), a.Name, nullable(NameKey(a.Name)), a.Category,
+			return []any{int32(i), int32(a.Row), nullable(a.SourceID), a.Name, nullable(keys[i]), seen[keys[i]] > 1, a.Category,
 				nullable(a.Address), nullable(a.Postcode), nullable(a.URL), a.Loc.X, a.Loc.Y, int32(a.Loc.SRID), a.Loc.Area}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy assets: %w", err)
 	}
-	for _, q := range []string{"prov_place_assets", "prov_index_placed", "prov_analyze", "prov_group_assets", "prov_match_assets"} {
+	var base int64
+	if err := tx.QueryRow(ctx, query("prov_reserve_ids"), int64(max(len(assets), 1))).Scan(&base); err != nil {
+		return fmt.Errorf("reserve asset ids: %w", err)
+	}
+	if _, err := tx.Exec(ctx, query("prov_place_assets"), base); err != nil {
+		return fmt.Errorf("place assets: %w", err)
+	}
+	step("copy")
+	for _, q := range []string{"prov_work_mem", "prov_group_assets", "prov_match_assets", "prov_follow_leaders",
+		"prov_new_points", "prov_index_new_points", "prov_analyze"} {
 		if _, err := tx.Exec(ctx, query(q)); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}
+		step(q)
 	}
 	if _, err := tx.Exec(ctx, query("prov_join_lsoa"), ed11, ed21); err != nil {
 		return fmt.Errorf("join LSOAs: %w", err)
 	}
-	if _, err := tx.Exec(ctx, query("prov_insert_assets"), ed11, ed21); err != nil {
+	step("prov_join_lsoa")
+	if _, err := tx.Exec(ctx, query("prov_insert_assets")); err != nil {
 		return fmt.Errorf("insert assets: %w", err)
 	}
+	step("prov_insert_assets")
 	if _, err := tx.Exec(ctx, query("prov_insert_asset_sources"), fileID); err != nil {
 		return fmt.Errorf("insert asset sources: %w", err)
 	}
-	return tx.QueryRow(ctx, query("prov_asset_counts"), fileID).Scan(&rep.Merged, &rep.NoLSOA)
+	step("prov_insert_asset_sources")
+	err = tx.QueryRow(ctx, query("prov_asset_counts")).Scan(&rep.Merged, &rep.NoLSOA)
+	step("prov_asset_counts")
+	return err
 }
 
 var stageServiceColumns = []string{"row_no", "source_id", "name", "provider_type", "pcn_code", "pcn_name", "practice_code",
@@ -193,8 +221,9 @@ func (db *DB) ProvisionKey(ctx context.Context, dataset, file string) (string, e
 }
 
 // NameKey normalises an asset name for finding duplicates: case folded, "&" read as "and",
-// punctuation dropped, white space collapsed, a leading "the" dropped. Names that normalise to
-// nothing ("", "-", "Unknown") give "", which never matches.
+// punctuation dropped, white space collapsed, a leading "the" and a trailing "library" dropped
+// (the national list names libraries by their place, "Sale", where local lists say "Sale
+// Library"). Names that normalise to nothing ("", "-", "Unknown") give "", which never matches.
 func NameKey(name string) string {
 	var b strings.Builder
 	space := false
@@ -219,7 +248,8 @@ func NameKey(name string) string {
 		}
 	}
 	k := strings.TrimPrefix(b.String(), "the ")
-	if k == "unknown" || k == "unnamed" {
+	k = strings.TrimSuffix(k, " library")
+	if k == "unknown" || k == "unnamed" || k == "library" {
 		return ""
 	}
 	return k

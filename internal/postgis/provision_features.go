@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,9 +74,13 @@ func parseProvisionFilters(c spatlas.Collection, fs []spatlas.Filter) (provision
 		case "category", "provider_type":
 			var list []string
 			for _, s := range strings.Split(v, ",") {
-				if s = strings.TrimSpace(s); s != "" {
-					list = append(list, s)
+				if s = strings.TrimSpace(s); s == "" {
+					continue
 				}
+				if x.Property == "provider_type" && !slices.Contains(spatlas.ProviderTypes[:], s) {
+					return f, spatlas.Errorf(spatlas.EINVALID, "provider_type=%q: want pcn, vcs, la or other (a comma-separated list for several)", s)
+				}
+				list = append(list, s)
 			}
 			if f.kinds != nil { // two filters on one property: rows must match both
 				list = intersect(f.kinds, list)

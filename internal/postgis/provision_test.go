@@ -209,6 +209,8 @@ func TestNameKey(t *testing.T) {
 		{"St Mary's Church", "st marys church"},
 		{"  THE St. Mary’s  church ", "st marys church"},
 		{"Age UK & Carers", "age uk and carers"},
+		{"Sale Library", "sale"},
+		{"Library", ""},
 		{"Unknown", ""},
 		{"", ""},
 		{"--", ""},

@@ -140,7 +140,7 @@ type ProvisionReport struct {
 	RowsRead  int                `json:"rows_read"`
 	Loaded    int                `json:"loaded"`
 	Merged    int                `json:"merged"`  // loaded rows that joined an asset already there
-	NoLSOA    int                `json:"no_lsoa"` // loaded rows outside every loaded LSOA (Wales, the sea)
+	NoLSOA    int                `json:"no_lsoa"` // new assets, or services, outside every loaded LSOA (Wales, the sea)
 	Rejected  Issues             `json:"rejected"`
 	Unlocated Issues             `json:"unlocated"`
 	Excluded  Issues             `json:"excluded"`

@@ -5,39 +5,15 @@
 // BASE_URL is the server's address. Without it the test is skipped, unless SPATLAS_REQUIRE_DB=1,
 // under which a skip is a failure. CHROMIUM_PATH overrides /usr/bin/chromium; SCREENSHOT_DIR, when
 // set, receives a screenshot of each stage; E2E_TIMEOUT_MS bounds each wait (default 60000).
+//
+// These tests are of the deprivation choropleth: they switch the provision overlays off (the hash
+// layers= is empty) so that a click lands on an area. provision.test.mjs tests the overlays.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const BASE_URL = process.env.BASE_URL;
-const REQUIRED = process.env.SPATLAS_REQUIRE_DB === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
-const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 60000);
+import { REQUIRED, TIMEOUT, launch, pageURL, screenshot as save, skipReason } from './browser.mjs';
 
 // Middlesbrough town centre, where the LSOAs are small and many.
 const MIDDLESBROUGH = { lat: 54.5745, lon: -1.235, zoom: 14 };
-
-// Flags that let Chromium run here: as root, without a GPU, and without reaching for the network.
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function skipReason() {
-  if (!BASE_URL) return 'BASE_URL is not set: start spatlas and set BASE_URL (e.g. http://127.0.0.1:8080)';
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`;
-  return false;
-}
 
 const reason = skipReason();
 
@@ -46,44 +22,21 @@ if (reason && REQUIRED) {
 }
 
 describe('spatlas map', { skip: reason }, () => {
-  let context;
+  let browser;
   let page;
-  let userDataDir;
+  let problems;
   let lsoaEdition;
-  const problems = [];
 
   before(async () => {
-    userDataDir = mkdtempSync(join(tmpdir(), 'spatlas-e2e-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(TIMEOUT);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-    });
-    page.on('pageerror', (err) => problems.push(`uncaught exception: ${err.message}`));
-    page.on('requestfailed', (req) => {
-      const why = req.failure() ? req.failure().errorText : 'unknown';
-      // Stale loads are aborted on purpose when the view changes.
-      if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()}: ${why}`);
-    });
+    browser = await launch();
+    ({ page, problems } = browser);
   });
 
   after(async () => {
-    if (context) await context.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    if (browser) await browser.close();
   });
 
-  async function screenshot(name) {
-    if (!SCREENSHOT_DIR) return;
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await page.waitForTimeout(400); // let popups finish fading in
-    await page.screenshot({ path: join(SCREENSHOT_DIR, name) });
-  }
+  const screenshot = (name) => save(page, name);
 
   // waitReady waits until the map says the given layer has rendered, failing at once with the
   // page's status line when the map reports an error.
@@ -149,8 +102,9 @@ describe('spatlas map', { skip: reason }, () => {
   }
 
   test('the page loads with the district choropleth and its legend', async () => {
-    const res = await page.goto(BASE_URL, { waitUntil: 'load' });
-    assert.equal(res.status(), 200, `GET ${BASE_URL}`);
+    const url = pageURL('layers=');
+    const res = await page.goto(url, { waitUntil: 'load' });
+    assert.equal(res.status(), 200, `GET ${url}`);
     const d = await waitReady({ layer: 'lad', minCount: 100 });
     assert.match(d.edition, /^iod\d{4}$/);
 

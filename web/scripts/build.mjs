@@ -1,17 +1,21 @@
-// Builds the spatlas map into dist/: the app sources from src/ and Leaflet's distribution files
-// from node_modules/leaflet/dist/. No bundler: the files are copied as they are, so the output
-// depends only on the sources and the locked Leaflet version, and the build works offline.
+// Builds the spatlas map into dist/: the app sources from src/ and the distribution files of
+// Leaflet and leaflet.markercluster from node_modules/. No bundler: the files are copied as they
+// are (the app is plain ES modules), so the output depends only on the sources and the locked
+// library versions, and the build works offline.
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
-const leaflet = join(root, 'node_modules', 'leaflet', 'dist');
 const dist = join(root, 'dist');
 
-const appFiles = ['index.html', 'app.js', 'app.css'];
-const leafletFiles = ['leaflet.js', 'leaflet.css', 'images'];
+const appFiles = ['index.html', 'app.js', 'app.css', 'util.js', 'provision.js'];
+// Library files: [folder in node_modules, files in it, folder in dist].
+const libraries = [
+  [join('leaflet', 'dist'), ['leaflet.js', 'leaflet.css', 'images'], 'leaflet'],
+  [join('leaflet.markercluster', 'dist'), ['leaflet.markercluster.js', 'MarkerCluster.css'], 'markercluster'],
+];
 
 function fail(message) {
   console.error(`build: ${message}`);
@@ -21,9 +25,10 @@ function fail(message) {
 for (const f of appFiles) {
   if (!existsSync(join(src, f))) fail(`missing source file ${join(src, f)}`);
 }
-for (const f of leafletFiles) {
-  if (!existsSync(join(leaflet, f))) {
-    fail(`missing ${join(leaflet, f)}: run "npm ci" in ${root} first`);
+for (const [from, files] of libraries) {
+  for (const f of files) {
+    const path = join(root, 'node_modules', from, f);
+    if (!existsSync(path)) fail(`missing ${path}: run "npm ci" in ${root} first`);
   }
 }
 
@@ -34,7 +39,9 @@ for (const entry of readdirSync(dist)) {
 }
 
 for (const f of appFiles) cpSync(join(src, f), join(dist, f));
-mkdirSync(join(dist, 'leaflet'));
-for (const f of leafletFiles) cpSync(join(leaflet, f), join(dist, 'leaflet', f), { recursive: true });
+for (const [from, files, to] of libraries) {
+  mkdirSync(join(dist, to));
+  for (const f of files) cpSync(join(root, 'node_modules', from, f), join(dist, to, f), { recursive: true });
+}
 
 console.log(`build: wrote ${dist}`);

@@ -8,6 +8,12 @@
 // so a view can be shared and set from outside. For tests, <body> carries data-state ("loading",
 // "ready", "error"), and once the active layer has rendered data-layer ("lad", "lsoa"),
 // data-edition and data-count (features in the active layer).
+//
+// The provision overlays (community assets and link worker services) live in provision.js; they
+// add their own part to the hash (layers=, cat=) and their own data attributes to <body>.
+
+import { bboxParam, dec1, dec2, el, fetchPages, fmtInt, frame, getJSON, int, isNum } from './util.js';
+import { Provision } from './provision.js';
 
 const LSOA_MIN_ZOOM = 11; // zoom from which LSOAs replace districts
 const LAD_ZOOM = 8; // generalisation asked for the district layer, shown at every zoom below LSOA_MIN_ZOOM
@@ -54,10 +60,6 @@ const PCT_CLASSES = [
   [10, '10% to 15%'], [5, '5% to 10%'], [2.5, '2.5% to 5%'], [Number.MIN_VALUE, 'above 0 to 2.5%'], [0, 'none'],
 ];
 
-const int = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
-const dec1 = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const dec2 = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
 function editionYear(edition) {
   const m = /(\d{4})/.exec(edition);
   return m ? m[1] : edition;
@@ -67,32 +69,8 @@ function editionLabel(edition) {
   return `IoD ${editionYear(edition)}`;
 }
 
-function isNum(v) {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-function fmtInt(v) {
-  return isNum(v) ? int.format(v) : 'n/a';
-}
-
 function textColour(index) {
   return index < 5 ? '#fff' : '#000';
-}
-
-// el builds a DOM element; children are nodes or strings (set as text, never parsed as HTML).
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'style') Object.assign(node.style, v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined) continue;
-    node.append(c instanceof Node ? c : String(c));
-  }
-  return node;
 }
 
 function decileBadge(decile, field) {
@@ -104,37 +82,11 @@ function decileBadge(decile, field) {
   }, String(decile));
 }
 
-// getJSON fetches a JSON document and turns HTTP errors into Errors carrying the server's message.
-async function getJSON(url, signal) {
-  const res = await fetch(url, { signal, headers: { Accept: 'application/geo+json, application/json' } });
-  let body = null;
-  let parseError = null;
-  try {
-    body = await res.json();
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    parseError = err;
-  }
-  const path = new URL(url, document.baseURI).pathname;
-  if (!res.ok) {
-    const message = body && typeof body.message === 'string' ? body.message : res.statusText;
-    throw new Error(`${path}: ${message} (HTTP ${res.status})`);
-  }
-  if (parseError) throw new Error(`${path}: the response is not JSON`);
-  return body;
+function hashParams() {
+  return new URLSearchParams(location.hash.replace(/^#/, ''));
 }
 
-function frame() {
-  // Two animation frames let the canvas renderer draw; the timeout covers hidden tabs.
-  return new Promise((resolve) => {
-    const done = () => resolve();
-    setTimeout(done, 250);
-    requestAnimationFrame(() => requestAnimationFrame(done));
-  });
-}
-
-function readHash() {
-  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+function readHash(params = hashParams()) {
   const out = {};
   const edition = params.get('edition');
   if (edition) out.edition = edition;
@@ -210,6 +162,7 @@ class Atlas {
     this.seq = 0;
     this.abort = null;
     this.timer = 0;
+    this.hashExtra = () => ''; // the other parts of the hash, set by the overlays
 
     const Legend = L.Control.extend({
       options: { position: 'bottomright' },
@@ -281,7 +234,7 @@ class Atlas {
 
   writeHash() {
     const c = this.map.getCenter();
-    const hash = `#edition=${this.edition}&map=${this.map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;
+    const hash = `#edition=${this.edition}&map=${this.map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}${this.hashExtra()}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
@@ -326,10 +279,7 @@ class Atlas {
     if (!(cur && cur.edition === edition && cur.zoom >= zoom && cur.bounds.contains(view))) {
       this.status(`Loading the ${editionLabel(edition)} LSOAs…`, 'loading');
       const bounds = view.pad(VIEW_PAD);
-      const bbox = [
-        Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
-        Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90),
-      ].map((v) => v.toFixed(5)).join(',');
+      const bbox = bboxParam(bounds);
       const url = this.itemsURL(`${edition}-lsoa`, { bbox, zoom, limit: LSOA_LIMIT, properties: LSOA_PROPERTIES.join(',') });
       const features = await this.fetchAll(url, signal, seq, 'LSOAs');
       if (seq !== this.seq) return;
@@ -362,23 +312,15 @@ class Atlas {
 
   // fetchAll reads every page of an items request by its next links.
   async fetchAll(url, signal, seq, what) {
-    const features = [];
-    let next = url;
-    let matched = null;
-    for (let pages = 0; next && pages < MAX_PAGES; pages++) {
-      const page = await getJSON(next, signal);
-      if (!page || page.type !== 'FeatureCollection' || !Array.isArray(page.features)) {
-        throw new Error(`${new URL(next).pathname}: the response is not a GeoJSON FeatureCollection`);
-      }
-      for (const f of page.features) features.push(f);
-      if (matched === null && isNum(page.numberMatched)) matched = page.numberMatched;
-      const link = Array.isArray(page.links) ? page.links.find((l) => l && l.rel === 'next' && l.href) : null;
-      const more = matched === null || features.length < matched;
-      next = link && more && page.features.length > 0 ? link.href : null;
-      if (next && seq !== null && seq === this.seq) {
-        this.els.status.textContent = `Loading ${what}… ${fmtInt(features.length)} of ${fmtInt(matched)}`;
-      }
-    }
+    const { features } = await fetchPages(url, {
+      signal,
+      maxPages: MAX_PAGES,
+      onPage: (got, matched) => {
+        if (seq !== null && seq === this.seq) {
+          this.els.status.textContent = `Loading ${what}… ${fmtInt(got.length)} of ${fmtInt(matched)}`;
+        }
+      },
+    });
     return features;
   }
 
@@ -512,6 +454,9 @@ async function main() {
   }
 
   const map = L.map('map', { preferCanvas: true, minZoom: 5, maxZoom: 18, zoomSnap: 1 });
+  // The controls come first in the tab order, before the markers on the map.
+  const controls = map.getContainer().querySelector('.leaflet-control-container');
+  if (controls) map.getContainer().prepend(controls);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution(OGL_ATTRIBUTION);
   map.fitBounds(ENGLAND);
@@ -542,6 +487,15 @@ async function main() {
     els,
   });
 
+  const provision = new Provision(map, {
+    collections: (collections && collections.collections) || [],
+    itemsURL: (collection, params) => atlas.itemsURL(collection, params),
+    hash: hashParams(),
+    statusEl: document.getElementById('provision-status'),
+    onChange: () => atlas.writeHash(),
+  });
+  atlas.hashExtra = () => provision.hashPart();
+
   buildEditionSwitch(els.options, editions, edition, (id) => atlas.setEdition(id));
   els.switch.disabled = false;
   els.measure.addEventListener('change', () => atlas.setMeasure(els.measure.value));
@@ -556,14 +510,22 @@ async function main() {
   map.on('moveend', () => {
     atlas.writeHash();
     atlas.schedule();
+    provision.schedule();
   });
   window.addEventListener('hashchange', () => {
-    const h = readHash();
+    const params = hashParams();
+    const h = readHash(params);
+    provision.applyHash(params);
     if (h.edition) atlas.setEdition(h.edition);
     if (h.view) map.setView(h.view.center, h.view.zoom);
   });
   atlas.writeHash();
   atlas.update();
+  provision.start().catch((err) => {
+    const status = document.getElementById('provision-status');
+    if (status) status.textContent = `The provision layers failed to start: ${err.message}`;
+    throw err;
+  });
 }
 
 main().catch((err) => {

@@ -45,23 +45,25 @@ CREATE TABLE asset (
     lad_code    text
 );
 CREATE INDEX asset_geom_idx ON asset USING gist (geom);
-CREATE INDEX asset_geom4326_idx ON asset USING gist (geom4326);
-CREATE INDEX asset_name_key_idx ON asset (name_key) WHERE name_key IS NOT NULL;
-CREATE INDEX asset_category_idx ON asset (category);
-CREATE INDEX asset_lsoa21_idx ON asset (lsoa21_code);
-CREATE INDEX asset_lsoa11_idx ON asset (lsoa11_code);
-CREATE INDEX asset_lad_idx ON asset (lad_code);
+-- No other index: each costs a random-order insert per asset on imports of a million points
+-- (ten times a Hilbert-ordered GiST insert), while the filters that would use them (category,
+-- LSOA, district) come with a bbox from the map or scan a table of points quickly.
 
--- Every source record behind an asset: which file, which row, which id in the source.
+-- Every source record behind an asset: which file, which record (ord, its position in the
+-- import), which row or feature and which id in the source. The loader keeps it consistent with
+-- asset and provision_file (it deletes a file's records, then the assets no file names): foreign
+-- keys would cost a trigger call per row on imports of a million rows.
 CREATE TABLE asset_source (
-    file_id   int NOT NULL REFERENCES provision_file (id) ON DELETE CASCADE,
+    file_id   int NOT NULL,
+    ord       int NOT NULL,
     row_no    int NOT NULL,
-    asset_id  bigint NOT NULL REFERENCES asset (id) ON DELETE CASCADE,
+    asset_id  bigint NOT NULL,
     source_id text,
     name      text NOT NULL,
-    PRIMARY KEY (file_id, row_no)
+    -- By asset first: the loader inserts in asset order, and the API lists an asset's sources.
+    -- Deleting a file's records scans the table, once per load.
+    PRIMARY KEY (asset_id, file_id, ord)
 );
-CREATE INDEX asset_source_asset_idx ON asset_source (asset_id);
 
 -- Social prescribing (link worker) services at their base locations.
 CREATE TABLE service (
@@ -84,11 +86,10 @@ CREATE TABLE service (
     catchment     geometry(MultiPolygon, 27700),
     lsoa11_code   text,
     lsoa21_code   text,
-    lad_code      text,
-    UNIQUE (file_id, row_no)
+    lad_code      text
 );
+CREATE INDEX service_file_idx ON service (file_id);
 CREATE INDEX service_geom_idx ON service USING gist (geom);
-CREATE INDEX service_geom4326_idx ON service USING gist (geom4326);
 CREATE INDEX service_provider_idx ON service (provider_type);
 CREATE INDEX service_lsoa21_idx ON service (lsoa21_code);
 CREATE INDEX service_lsoa11_idx ON service (lsoa11_code);

@@ -20,9 +20,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/spatlas/spatlas/data"
 	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/taxonomy"
 )
 
 //go:embed all:fixture
@@ -198,8 +200,9 @@ func RealDataDir(tb testing.TB) string {
 	return dir
 }
 
-// Real returns a database loaded with both editions from SPATLAS_DATA. Loads are skipped when the
-// sources are unchanged, so test binaries share one load.
+// Real returns a database loaded with both editions and the provision files (link workers,
+// community assets) of SPATLAS_DATA, without a postcode lookup. Loads are skipped when the
+// inputs are unchanged, so test binaries share one load.
 func Real(tb testing.TB) *postgis.DB {
 	tb.Helper()
 	dir := RealDataDir(tb)
@@ -207,5 +210,32 @@ func Real(tb testing.TB) *postgis.DB {
 	for _, ed := range spatlas.Editions() {
 		Load(tb, db, dir, ed.ID)
 	}
+	LoadProvision(tb, db, dir)
 	return db
+}
+
+// LoadProvision loads the provision files of dataDir into db, skipping those whose inputs are
+// unchanged, with the built-in taxonomy and no postcode lookup.
+func LoadProvision(tb testing.TB, db *postgis.DB, dataDir string) []*spatlas.ProvisionReport {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	unlock, err := db.Lock(ctx, "spatlas.test.load.provision")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer unlock()
+	tx, err := taxonomy.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	key, err := db.EditionsKey(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	reps, err := pipeline.LoadProvision(ctx, db, dataDir, pipeline.Provision{Taxonomy: tx, EditionsKey: key}, data.Taxonomy(), false, Logger(tb))
+	if err != nil {
+		tb.Fatalf("load provision: %v", err)
+	}
+	return reps
 }

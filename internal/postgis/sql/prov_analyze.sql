@@ -1,2 +1,2 @@
--- Fresh statistics for the planner after a large copy into staging.
-ANALYZE placed
+-- Fresh statistics for the planner, which would otherwise guess the new points' table small.
+ANALYZE provision_new_points

@@ -2,10 +2,14 @@
 -- none), $5 categories (null for any), $6 lsoa11_code, $7 lsoa21_code, $8 lad_code, $9 source
 -- dataset, $10 one asset id (null for any), $11 limit, $12 offset, $13 property names to keep
 -- (null for all).
-WITH matched AS (
+WITH bbox AS (
+    -- The lon/lat box on the National Grid, where the index is: densified so that its edges
+    -- follow the projection, and clamped to the British Isles, where every point lies.
+    SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(greatest($1::float8, -11), greatest($2::float8, 48), least($3::float8, 4), least($4::float8, 62), 4326), 0.05), 27700) AS box
+), matched AS (
     SELECT a.id
     FROM asset a
-    WHERE ($1::float8 IS NULL OR a.geom4326 && ST_MakeEnvelope($1, $2, $3, $4, 4326))
+    WHERE ($1::float8 IS NULL OR (a.geom && (SELECT box FROM bbox) AND ST_Intersects(a.geom4326, ST_MakeEnvelope($1, $2, $3, $4, 4326))))
       AND ($5::text[] IS NULL OR a.category = ANY ($5::text[]))
       AND ($6::text IS NULL OR a.lsoa11_code = $6)
       AND ($7::text IS NULL OR a.lsoa21_code = $7)

@@ -1,5 +1,6 @@
--- Attaches every row of file $1 to its asset: its group leader's match, or the leader's new asset.
-INSERT INTO asset_source (file_id, row_no, asset_id, source_id, name)
-SELECT $1, p.row_no, coalesce(l.match_id, l.new_id), p.source_id, p.name
-FROM placed p
-JOIN placed l ON l.row_no = p.leader
+-- Attaches every record of file $1 to its asset: the one it matched or joined, or its own; in
+-- asset order, the key's.
+INSERT INTO asset_source (file_id, ord, row_no, asset_id, source_id, name)
+SELECT $1, p.ord, p.row_no, coalesce(p.match_id, p.new_id), p.source_id, p.name
+FROM provision_placed p
+ORDER BY coalesce(p.match_id, p.new_id), p.ord

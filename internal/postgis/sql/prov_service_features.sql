@@ -3,11 +3,15 @@
 -- source dataset, $10 one service id (null for any), $11 limit, $12 offset, $13 property names
 -- to keep (null for all), $14 pcn_code, $15 practice_code. Caseloads are published under
 -- disclosure control: 1 to 7 suppressed, others rounded to the nearest 5.
-WITH matched AS (
+WITH bbox AS (
+    -- The lon/lat box on the National Grid, where the index is: densified so that its edges
+    -- follow the projection, and clamped to the British Isles, where every point lies.
+    SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(greatest($1::float8, -11), greatest($2::float8, 48), least($3::float8, 4), least($4::float8, 62), 4326), 0.05), 27700) AS box
+), matched AS (
     SELECT s.id
     FROM service s
     JOIN provision_file f ON f.id = s.file_id
-    WHERE ($1::float8 IS NULL OR s.geom4326 && ST_MakeEnvelope($1, $2, $3, $4, 4326))
+    WHERE ($1::float8 IS NULL OR (s.geom && (SELECT box FROM bbox) AND ST_Intersects(s.geom4326, ST_MakeEnvelope($1, $2, $3, $4, 4326))))
       AND ($5::text[] IS NULL OR s.provider_type = ANY ($5::text[]))
       AND ($6::text IS NULL OR s.lsoa11_code = $6)
       AND ($7::text IS NULL OR s.lsoa21_code = $7)
