@@ -34,6 +34,7 @@ func ReadAssets(dataset, file string, r io.Reader, m Mapping, pc spatlas.Postcod
 			return nil, err
 		}
 		if !ok {
+			im.Assets = slices.Concat(append(rd.full, im.Assets)...)
 			return im, nil
 		}
 		im.RowsRead++
@@ -41,8 +42,14 @@ func ReadAssets(dataset, file string, r io.Reader, m Mapping, pc spatlas.Postcod
 	}
 }
 
+// assetChunk is how many assets are gathered before a new slice is started. Growing one slice
+// to a million assets would copy it over and over while the collector scans it; the chunks are
+// joined once at the end.
+const assetChunk = 1 << 15
+
 // rowReader turns records into assets or issues.
 type rowReader struct {
+	full          [][]spatlas.Asset // chunks of assets read, each assetChunk long
 	cols          columns
 	m             Mapping
 	pc            spatlas.Postcodes
@@ -85,8 +92,9 @@ func (rd *rowReader) read(im *spatlas.Import, line int, rec []string) {
 		im.Unlocated = append(im.Unlocated, issue)
 	default:
 		a.Hints = rd.hints(rec, a.Name)
-		if len(im.Assets) == cap(im.Assets) { // double: append grows large slices by a quarter, copying often
-			im.Assets = slices.Grow(im.Assets, max(1024, len(im.Assets)))
+		if len(im.Assets) == assetChunk {
+			rd.full = append(rd.full, im.Assets)
+			im.Assets = make([]spatlas.Asset, 0, assetChunk)
 		}
 		im.Assets = append(im.Assets, a)
 	}
