@@ -73,60 +73,43 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 	fmt.Fprintf(b.out, "   ogr2ogr  %s\n", ogr.display())
 	fmt.Fprintf(b.out, "            then the join in SQL: each point's LSOA in both editions (sql/ogr_assets_join.sql)\n")
 
-	type round struct {
-		first          string
-		spatlas, other time.Duration
-		ogrLoad        time.Duration
-	}
-	var rounds []round
-	for r := 0; r <= b.cfg.rounds; r++ {
-		rd := round{first: "spatlas"}
-		runSpatlas := func() error {
+	var ogrLoads []time.Duration // ogr2ogr's part of each round, warm-up first
+	rounds, err := alternate(b.cfg.rounds, "ogr2ogr",
+		func(r string) (time.Duration, error) {
 			if _, err := b.db.Pool().Exec(ctx, query("assets_clear")); err != nil {
-				return err
+				return 0, err
 			}
 			start := time.Now()
 			n, err := importAssets(ctx, b, csvPath, tx)
-			rd.spatlas = time.Since(start)
-			if err != nil {
-				return err
+			d := time.Since(start)
+			if err == nil {
+				b.logger.Info("spatlas asset import", "round", r, "assets", n, "duration", d.Round(time.Millisecond))
 			}
-			b.logger.Info("spatlas asset import", "round", roundName(r), "assets", n, "duration", rd.spatlas.Round(time.Millisecond))
-			return nil
-		}
-		runOGR := func() error {
+			return d, err
+		},
+		func(r string) (time.Duration, error) {
 			if _, err := b.db.Pool().Exec(ctx, query("ogr_assets_drop")); err != nil {
-				return err
+				return 0, err
 			}
-			d, err := ogr.run(ctx)
+			load, err := ogr.run(ctx)
 			if err != nil {
-				return err
+				return load, err
 			}
 			start := time.Now()
 			tag, err := b.db.Pool().Exec(ctx, query("ogr_assets_join"))
 			if err != nil {
-				return fmt.Errorf("join: %w", err)
+				return 0, fmt.Errorf("join: %w", err)
 			}
-			rd.ogrLoad, rd.other = d, d+time.Since(start)
+			d := load + time.Since(start)
+			ogrLoads = append(ogrLoads, load)
 			if tag.RowsAffected() != int64(b.cfg.assets) {
-				return fmt.Errorf("ogr2ogr and the join gave %d rows, want %d", tag.RowsAffected(), b.cfg.assets)
+				return d, fmt.Errorf("ogr2ogr and the join gave %d rows, want %d", tag.RowsAffected(), b.cfg.assets)
 			}
-			b.logger.Info("ogr2ogr asset load and join", "round", roundName(r), "load", d.Round(time.Millisecond), "total", rd.other.Round(time.Millisecond))
-			return nil
-		}
-		steps := []func() error{runSpatlas, runOGR}
-		if r%2 == 0 && r > 0 {
-			rd.first = "ogr2ogr"
-			steps = []func() error{runOGR, runSpatlas}
-		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return verdict{}, err
-			}
-		}
-		if r > 0 {
-			rounds = append(rounds, rd)
-		}
+			b.logger.Info("ogr2ogr asset load and join", "round", r, "load", load.Round(time.Millisecond), "total", d.Round(time.Millisecond))
+			return d, nil
+		})
+	if err != nil {
+		return verdict{}, err
 	}
 	if _, err := b.db.Pool().Exec(ctx, query("ogr_assets_drop")); err != nil {
 		return verdict{}, err
@@ -137,9 +120,10 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 	t := b.table("   ", tabwriter.AlignRight)
 	t.row("round", "first", "spatlas", "ogr2ogr+join", "(ogr2ogr)", "spatlas/(ogr2ogr+join)")
 	for i, rd := range rounds {
-		sp, og, ol = append(sp, rd.spatlas), append(og, rd.other), append(ol, rd.ogrLoad)
+		load := ogrLoads[i+1]
+		sp, og, ol = append(sp, rd.spatlas), append(og, rd.other), append(ol, load)
 		ratios = append(ratios, rd.spatlas.Seconds()/rd.other.Seconds())
-		t.row(fmt.Sprint(i+1), rd.first, seconds(rd.spatlas), seconds(rd.other), seconds(rd.ogrLoad), fmt.Sprintf("%.3f", ratios[i]))
+		t.row(fmt.Sprint(i+1), rd.first, seconds(rd.spatlas), seconds(rd.other), seconds(load), fmt.Sprintf("%.3f", ratios[i]))
 	}
 	ms, mo := medianDuration(sp), medianDuration(og)
 	ratio := median(ratios)

@@ -106,53 +106,34 @@ func (b *bench) boundaries(ctx context.Context) (verdict, error) {
 	fmt.Fprintf(b.out, "   ogr2ogr  the same features merged into one GeoJSON (%.1f MB), loaded with its COPY and GiST index:\n", mb(fi.Size()))
 	fmt.Fprintf(b.out, "            %s\n", ogr.display())
 
-	type round struct {
-		first          string
-		spatlas, other time.Duration
-	}
-	// Round 0 is an untimed warm-up of both (file cache, connections, catalog).
-	var rounds []round
-	for r := 0; r <= b.cfg.rounds; r++ {
-		rd := round{first: "spatlas"}
-		runSpatlas := func() error {
+	rounds, err := alternate(b.cfg.rounds, "ogr2ogr",
+		func(r string) (time.Duration, error) {
 			start := time.Now()
 			got, err := b.db.StageBoundaries(ctx, data.Boundaries)
-			rd.spatlas = time.Since(start)
+			d := time.Since(start)
 			if err != nil {
-				return err
+				return d, err
 			}
 			if got != int64(ed.LSOACount) {
-				return fmt.Errorf("spatlas staged %d boundaries, want %d", got, ed.LSOACount)
+				return d, fmt.Errorf("spatlas staged %d boundaries, want %d", got, ed.LSOACount)
 			}
-			b.logger.Info("spatlas boundary stage", "round", roundName(r), "boundaries", got, "duration", rd.spatlas.Round(time.Millisecond))
-			return nil
-		}
-		runOGR := func() error {
+			b.logger.Info("spatlas boundary stage", "round", r, "boundaries", got, "duration", d.Round(time.Millisecond))
+			return d, nil
+		},
+		func(r string) (time.Duration, error) {
 			d, err := ogr.run(ctx)
-			rd.other = d
 			if err != nil {
-				return err
+				return d, err
 			}
 			if err := b.checkOGRTable(ctx, n); err != nil {
-				return err
+				return d, err
 			}
-			b.logger.Info("ogr2ogr load", "round", roundName(r), "duration", d.Round(time.Millisecond))
+			b.logger.Info("ogr2ogr load", "round", r, "duration", d.Round(time.Millisecond))
 			_, err = b.db.Pool().Exec(ctx, query("ogr_drop"))
-			return err
-		}
-		steps := []func() error{runSpatlas, runOGR}
-		if r%2 == 0 && r > 0 {
-			rd.first = "ogr2ogr"
-			steps = []func() error{runOGR, runSpatlas}
-		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return verdict{}, err
-			}
-		}
-		if r > 0 {
-			rounds = append(rounds, rd)
-		}
+			return d, err
+		})
+	if err != nil {
+		return verdict{}, err
 	}
 
 	var sp, og []time.Duration

@@ -56,3 +56,36 @@ func thousands(n int64) string {
 	}
 	return string(out)
 }
+
+// round is one timed round of a side-by-side comparison.
+type round struct {
+	first          string // which contender ran first
+	spatlas, other time.Duration
+}
+
+// alternate runs an untimed warm-up round (file cache, connections, catalog), then rounds timed
+// ones, each calling both contenders; the order swaps from round to round so that neither always
+// meets a warmer or a colder machine. Each contender returns the time it measured.
+func alternate(rounds int, otherName string, spatlas, other func(round string) (time.Duration, error)) ([]round, error) {
+	var out []round
+	for r := 0; r <= rounds; r++ {
+		name := roundName(r)
+		rd := round{first: "spatlas"}
+		runS := func() (err error) { rd.spatlas, err = spatlas(name); return err }
+		runO := func() (err error) { rd.other, err = other(name); return err }
+		steps := []func() error{runS, runO}
+		if r%2 == 0 && r > 0 {
+			rd.first = otherName
+			steps = []func() error{runO, runS}
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return nil, err
+			}
+		}
+		if r > 0 {
+			out = append(out, rd)
+		}
+	}
+	return out, nil
+}

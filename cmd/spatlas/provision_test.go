@@ -85,6 +85,19 @@ func TestImport(t *testing.T) {
 	if !strings.Contains(out, "(services):") {
 		t.Errorf("import services printed %q", out)
 	}
+	// With a postcode lookup the postcode-only row is placed; the lookup is in the ONSPD layout.
+	pcs := filepath.Join(dir, "onspd.csv")
+	if err := os.WriteFile(pcs, []byte("pcds,lat,long\nTS24 7AA,54.5655,-1.2455\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, url, "import", "-dataset", "test-community", "-postcodes", pcs, file)
+	if err != nil || !strings.Contains(out, "4 rows read: 3 loaded") || !strings.Contains(out, "0 unlocated") {
+		t.Errorf("import with a postcode lookup: %v\n%s", err, out)
+	}
+
 	out, _, err = runCmd(t, url, "reports", "-dataset", "test-community")
 	if err != nil || !strings.Contains(out, "4 rows read") {
 		t.Errorf("reports: %v\n%s", err, out)

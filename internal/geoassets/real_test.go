@@ -10,24 +10,11 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
-// dataDir returns the shared data directory of SPATLAS_DATA, skipping the test when it is unset
-// (failing instead when SPATLAS_REQUIRE_DB=1).
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SPATLAS_DATA")
-	if dir == "" {
-		if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
-			tb.Fatal("SPATLAS_DATA is not set and SPATLAS_REQUIRE_DB=1: the real data files are required")
-		}
-		tb.Skip("SPATLAS_DATA is not set: skipping the test on the real data files")
-	}
-	return dir
-}
-
 func TestRealFiles(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	tests := []struct {
 		dataset, file string
 		read          func(*os.File, Options) (*spatlas.Import, error)
@@ -165,7 +152,7 @@ func TestRealFiles(t *testing.T) {
 
 // The Norwich files read as plain GeoJSON too: nothing is lost, but the tags are not hints.
 func TestRealOSMAsPlainGeoJSON(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	im := mustRead(t, geojsonFile, filepath.Join(dir, "osm-norwich-2019", "enjoy.geojson"), Options{})
 	if im.RowsRead != 765 || len(im.Assets) != 765 {
 		t.Errorf("rows %d, assets %d", im.RowsRead, len(im.Assets))
@@ -178,7 +165,7 @@ func TestRealOSMAsPlainGeoJSON(t *testing.T) {
 }
 
 func BenchmarkReadPlacesOfWorship(b *testing.B) {
-	path := filepath.Join(dataDir(b), "greater-manchester-assets", "gm_places_of_worship_RAW.geojson")
+	path := filepath.Join(testenv.DataDir(b), "greater-manchester-assets", "gm_places_of_worship_RAW.geojson")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 // directory is an Open Referral API over a few services: GET /services pages them in the HSDS 3
@@ -560,7 +561,7 @@ func TestExcerpt(t *testing.T) {
 
 // TestFetchBristol serves the real Bristol sample as a paged API: 819 services in pages of 100.
 func TestFetchBristol(t *testing.T) {
-	path := filepath.Join(dataDir(t), "openreferral-uk-live-samples", "Bristol Council.json.gz")
+	path := filepath.Join(testenv.DataDir(t), "openreferral-uk-live-samples", "Bristol Council.json.gz")
 	r, err := ingest.Open(path)
 	if err != nil {
 		t.Fatal(err)

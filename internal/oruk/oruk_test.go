@@ -9,6 +9,7 @@ import (
 
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 // postcodes is a postcode lookup held in a map, keyed by postcodes without spaces.
@@ -336,23 +337,9 @@ func TestReadBroken(t *testing.T) {
 	}
 }
 
-// dataDir returns the shared data directory, skipping the test when SPATLAS_DATA is not set
-// (failing when SPATLAS_REQUIRE_DB=1 asks for the real data).
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SPATLAS_DATA")
-	if dir == "" {
-		if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
-			tb.Fatal("SPATLAS_DATA is not set and SPATLAS_REQUIRE_DB=1 requires the real data")
-		}
-		tb.Skip("SPATLAS_DATA is not set: set it to the data directory to test with the real Open Referral files")
-	}
-	return dir
-}
-
 func readReal(tb testing.TB, dataset, file string) (*spatlas.Import, error) {
 	tb.Helper()
-	path := filepath.Join(dataDir(tb), dataset, file)
+	path := filepath.Join(testenv.DataDir(tb), dataset, file)
 	r, err := ingest.Open(path)
 	if err != nil {
 		tb.Fatal(err)
@@ -436,7 +423,7 @@ func TestReadExamples(t *testing.T) {
 		})
 	}
 	t.Run("service_full.json taxonomy terms", func(t *testing.T) {
-		data, err := os.ReadFile(filepath.Join(dataDir(t), "openreferral-uk-examples", "service_full.json"))
+		data, err := os.ReadFile(filepath.Join(testenv.DataDir(t), "openreferral-uk-examples", "service_full.json"))
 		if err != nil {
 			t.Fatal(err)
 		}

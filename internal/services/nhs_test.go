@@ -14,21 +14,8 @@ import (
 
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
-
-// dataDir returns the shared data directory of SPATLAS_DATA, skipping the test when it is unset
-// (failing instead when SPATLAS_REQUIRE_DB=1).
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SPATLAS_DATA")
-	if dir == "" {
-		if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
-			tb.Fatal("SPATLAS_DATA is not set and SPATLAS_REQUIRE_DB=1: the real data files are required")
-		}
-		tb.Skip("SPATLAS_DATA is not set: skipping the test on the real data files")
-	}
-	return dir
-}
 
 // open reads a file (gzipped or not) into memory.
 func open(tb testing.TB, path string) *bytes.Reader {
@@ -72,7 +59,7 @@ func checkFTE(tb testing.TB, im *spatlas.Import) {
 }
 
 func TestLoadNationalRealData(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	im, err := LoadNational(dir, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +120,7 @@ func TestLoadNationalRealData(t *testing.T) {
 }
 
 func TestReadPracticeLocationsRealData(t *testing.T) {
-	dir := filepath.Join(dataDir(t), DatasetLocations)
+	dir := filepath.Join(testenv.DataDir(t), DatasetLocations)
 	for _, tc := range []struct {
 		file          string
 		records       int
@@ -453,7 +440,7 @@ func TestLoadNational(t *testing.T) {
 }
 
 func BenchmarkLoadNational(b *testing.B) {
-	dir := dataDir(b)
+	dir := testenv.DataDir(b)
 	for b.Loop() {
 		if _, err := LoadNational(dir, nil); err != nil {
 			b.Fatal(err)
@@ -462,7 +449,7 @@ func BenchmarkLoadNational(b *testing.B) {
 }
 
 func BenchmarkPlacePCNLinkWorkers(b *testing.B) {
-	dir := dataDir(b)
+	dir := testenv.DataDir(b)
 	wf, _, err := ReadWorkforce("wf", open(b, filepath.Join(dir, DatasetWorkforce, "pcn_workforce_individual_level_2025-11.csv.gz")))
 	if err != nil {
 		b.Fatal(err)
@@ -484,7 +471,7 @@ func BenchmarkPlacePCNLinkWorkers(b *testing.B) {
 // 6,196 have a record in GPPractices.csv, but only 3,051 of those records have coordinates;
 // GP.csv has coordinates for 6,066; together 6,070.
 func TestPracticeCoverageRealData(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	ps, err := ReadPracticeMap("map", open(t, filepath.Join(dir, DatasetPCNMap, "gp-reg-pat-prac-map_01Dec2025.csv.gz")))
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package tabular
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/taxonomy"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 // readAssets reads a CSV file with ReadAssets through ingest.Open.
@@ -296,20 +296,6 @@ func TestClean(t *testing.T) {
 	}
 }
 
-// dataDir returns SPATLAS_DATA, skipping the test when it is unset (failing when
-// SPATLAS_REQUIRE_DB=1 says the data must be there).
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SPATLAS_DATA")
-	if dir == "" {
-		if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
-			tb.Fatal("SPATLAS_DATA is unset and SPATLAS_REQUIRE_DB=1: the real data is required")
-		}
-		tb.Skip("SPATLAS_DATA is unset: skipping the test on the real data")
-	}
-	return dir
-}
-
 // summary logs what an import gave, with its reasons and the categories the built-in taxonomy
 // gives its assets, which it returns.
 func summary(tb testing.TB, im *spatlas.Import) map[string]int {
@@ -349,7 +335,7 @@ func reasonKind(r string) string {
 }
 
 func TestRealFiles(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	gm := filepath.Join(dir, "greater-manchester-assets")
 	tests := []struct {
 		name, path string
@@ -446,7 +432,7 @@ func TestRealFiles(t *testing.T) {
 // TestRealFoodBanksWithPostcodes places the postcode-only food banks through a small postcode
 // lookup built from the coordinates of the same food banks in gm_food_banks.geojson.
 func TestRealFoodBanksWithPostcodes(t *testing.T) {
-	dir := filepath.Join(dataDir(t), "greater-manchester-assets")
+	dir := filepath.Join(testenv.DataDir(t), "greater-manchester-assets")
 	pc := postcodesFromGeoJSON(t, filepath.Join(dir, "gm_food_banks.geojson"), 40)
 	im := mustReadAssets(t, filepath.Join(dir, "gm_food_banks.csv"), Mapping{CategoryFixed: "food"}, pc)
 	summary(t, im)

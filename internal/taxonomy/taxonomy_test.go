@@ -9,6 +9,7 @@ import (
 
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 func mustBuiltin(tb testing.TB) *Taxonomy {
@@ -18,20 +19,6 @@ func mustBuiltin(tb testing.TB) *Taxonomy {
 		tb.Fatalf("Builtin: %v", err)
 	}
 	return tx
-}
-
-// dataDir returns SPATLAS_DATA, skipping the test when it is unset (failing when
-// SPATLAS_REQUIRE_DB=1 says the data must be there).
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SPATLAS_DATA")
-	if dir == "" {
-		if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
-			tb.Fatal("SPATLAS_DATA is unset and SPATLAS_REQUIRE_DB=1: the real data is required")
-		}
-		tb.Skip("SPATLAS_DATA is unset: skipping the test on the real data")
-	}
-	return dir
 }
 
 func TestBuiltinCategories(t *testing.T) {
@@ -200,7 +187,7 @@ func TestNorwichTagValues(t *testing.T) {
 // TestNorwichFeatures checks that every feature of the real OpenStreetMap sample is placed by
 // its tags, and that every value of a priority key in it is in norwichTags.
 func TestNorwichFeatures(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	tx := mustBuiltin(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "osm-norwich-2019", "*.geojson"))
 	if len(files) != 3 {
@@ -271,7 +258,7 @@ func readGeoJSONProps(tb testing.TB, path string) []map[string]any {
 // TestRealLabels classifies the category columns of the real sources: every value must land in
 // the expected category, never in other.
 func TestRealLabels(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	tx := mustBuiltin(t)
 	tests := []struct {
 		file, column, want string
@@ -342,7 +329,7 @@ func readColumn(tb testing.TB, path, column string) []string {
 // TestRealNames classifies the names and texts of sources with no category column, to show
 // what the keywords make of them.
 func TestRealNames(t *testing.T) {
-	dir := dataDir(t)
+	dir := testenv.DataDir(t)
 	tx := mustBuiltin(t)
 	tests := []struct {
 		file, name, label string

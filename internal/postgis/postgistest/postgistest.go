@@ -25,26 +25,18 @@ import (
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/taxonomy"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 //go:embed all:fixture
 var fixture embed.FS
-
-// skip skips the test, or fails it when the environment requires the database and data.
-func skip(tb testing.TB, why string) {
-	tb.Helper()
-	if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
-		tb.Fatalf("%s, but SPATLAS_REQUIRE_DB=1", why)
-	}
-	tb.Skip(why)
-}
 
 // DB returns a migrated, possibly empty database named spatlas_test_<name>, created on first use.
 func DB(tb testing.TB, name string) *postgis.DB {
 	tb.Helper()
 	base := os.Getenv("SPATLAS_TEST_DATABASE_URL")
 	if base == "" {
-		skip(tb, "SPATLAS_TEST_DATABASE_URL is not set (make test sets it)")
+		testenv.Skip(tb, "SPATLAS_TEST_DATABASE_URL is not set (make test sets it)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -193,11 +185,7 @@ func Fixture(tb testing.TB) *postgis.DB {
 // RealDataDir returns SPATLAS_DATA, skipping (or failing under SPATLAS_REQUIRE_DB=1) without it.
 func RealDataDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("SPATLAS_DATA")
-	if dir == "" {
-		skip(tb, "SPATLAS_DATA is not set: no real data to test with")
-	}
-	return dir
+	return testenv.DataDir(tb)
 }
 
 // Real returns a database loaded with both editions and the provision files (link workers,
