@@ -100,7 +100,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 		im.File = filepath.Base(src)
 	}
 	if *format != "oruk-api" && im.Source.SHA256 == "" {
-		if im.Source.SHA256, im.Source.Bytes, err = pipeline.ChecksumFile(src); err != nil {
+		if im.Source.SHA256, im.Source.Bytes, err = ingest.Checksum(src); err != nil {
 			return err
 		}
 	}

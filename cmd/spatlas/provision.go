@@ -41,7 +41,7 @@ func provisionSetup(ctx context.Context, e env, db *postgis.DB, dataDir, postcod
 		e.logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
 		return p, nil
 	}
-	sum, _, err := pipeline.ChecksumFile(postcodes)
+	sum, _, err := ingest.Checksum(postcodes)
 	if err != nil {
 		return p, err
 	}

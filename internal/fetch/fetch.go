@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
@@ -154,9 +155,9 @@ func (r *run) dataset(ctx context.Context, d Dataset, dataDir string, rep *Repor
 		}
 		target := filepath.Join(dir, file.Name)
 		if !r.Force && exists(target) {
-			sum, n, err := hashFile(target)
+			sum, n, err := ingest.Checksum(target)
 			if err != nil {
-				return spatlas.Errorf(spatlas.EUNAVAILABLE, "dataset %s: file %s: %v", d.Name, target, err)
+				return spatlas.Errorf(spatlas.EUNAVAILABLE, "dataset %s: %v", d.Name, spatlas.ErrorMessage(err))
 			}
 			r.done(rep, FileReport{Dataset: d.Name, File: file.Name, Path: target, Source: file.Source(), Status: StatusSkipped, Bytes: n, SHA256: sum})
 			continue
@@ -441,20 +442,6 @@ func isGzipFile(f *os.File) bool {
 	var b [2]byte
 	n, _ := f.ReadAt(b[:], 0)
 	return n == 2 && b[0] == 0x1f && b[1] == 0x8b
-}
-
-func hashFile(name string) (string, int64, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 func exists(name string) bool {

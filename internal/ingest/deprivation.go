@@ -340,7 +340,7 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 		if l.nation >= 0 && strings.TrimSpace(rec[l.nation]) != "E" {
 			continue
 		}
-		if blankRecord(rec) {
+		if BlankRecord(rec) {
 			continue
 		}
 		if len(values) == 0 {
@@ -373,9 +373,9 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 	return f, nil
 }
 
-// blankRecord reports whether every field of rec is empty, as in the trailing rows some
+// BlankRecord reports whether every field of rec is empty, as in the trailing rows some
 // spreadsheet exports write.
-func blankRecord(rec []string) bool {
+func BlankRecord(rec []string) bool {
 	for _, s := range rec {
 		if strings.TrimSpace(s) != "" {
 			return false

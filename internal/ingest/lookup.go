@@ -48,7 +48,7 @@ func ReadTable(name string, r io.Reader, want ...string) (*Table, error) {
 			break
 		}
 		rec := c.Record()
-		if blankRecord(rec) {
+		if BlankRecord(rec) {
 			continue
 		}
 		row := make([]string, len(idx))
@@ -168,7 +168,7 @@ func censusRow(c *CSVReader, codeCol, countCol int) (code string, n int64, ok bo
 		if err != nil || !more {
 			return "", 0, false, err
 		}
-		if !blankRecord(c.Record()) {
+		if !BlankRecord(c.Record()) {
 			break
 		}
 	}

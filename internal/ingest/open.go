@@ -3,6 +3,8 @@ package ingest
 import (
 	"bufio"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -90,4 +92,20 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Checksum returns the sha256 (hex) and size of a file as stored, for provenance and for
+// skipping unchanged inputs.
+func Checksum(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: cannot open: %v", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

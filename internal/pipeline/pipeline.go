@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -131,18 +129,9 @@ func (p *Plan) Hash(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			f, err := os.Open(p.path(p.Sources[i]))
-			if err != nil {
-				return spatlas.Errorf(spatlas.EINVALID, "%v", err)
-			}
-			defer f.Close()
-			h := sha256.New()
-			n, err := io.Copy(h, f)
-			if err != nil {
-				return spatlas.Errorf(spatlas.EINVALID, "%s: %v", p.path(p.Sources[i]), err)
-			}
-			p.Sources[i].SHA256, p.Sources[i].Bytes = hex.EncodeToString(h.Sum(nil)), n
-			return nil
+			var err error
+			p.Sources[i].SHA256, p.Sources[i].Bytes, err = ingest.Checksum(p.path(p.Sources[i]))
+			return err
 		})
 	}
 	return g.Wait()

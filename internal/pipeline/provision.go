@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -161,7 +160,7 @@ func (f ProvisionFile) Key(p Provision, taxonomyBytes []byte) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "spatlas provision v1\n%s\n%s\n", f.Dataset, f.File())
 	for _, in := range f.Inputs {
-		sum, _, err := ChecksumFile(in)
+		sum, _, err := ingest.Checksum(in)
 		if err != nil {
 			return "", err
 		}
@@ -169,21 +168,6 @@ func (f ProvisionFile) Key(p Provision, taxonomyBytes []byte) (string, error) {
 	}
 	fmt.Fprintf(h, "taxonomy %x\npostcodes %s\neditions %s\n", sha256.Sum256(taxonomyBytes), p.PostcodesKey, p.EditionsKey)
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// ChecksumFile returns the sha256 (hex) and size of a file.
-func ChecksumFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // Read reads the file into an import with every asset categorised and its provenance filled in.
@@ -200,7 +184,7 @@ func (f ProvisionFile) Read(p Provision) (*spatlas.Import, error) {
 		im.Kind = spatlas.KindAssets
 	}
 	if im.Source.SHA256 == "" {
-		sum, n, err := ChecksumFile(f.Path)
+		sum, n, err := ingest.Checksum(f.Path)
 		if err != nil {
 			return nil, err
 		}

@@ -131,7 +131,7 @@ func ReadServices(dataset, file string, r io.Reader, pc spatlas.Postcodes) (*spa
 			break
 		}
 		rec := c.Record()
-		if blank(rec) {
+		if ingest.BlankRecord(rec) {
 			continue
 		}
 		rc := record{row: c.Line()}
@@ -653,7 +653,7 @@ func LoadFile(dataset, path string, pc spatlas.Postcodes) (*spatlas.Import, erro
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
-	sum, size, err := hashFile(path)
+	sum, size, err := ingest.Checksum(path)
 	if err != nil {
 		return nil, err
 	}

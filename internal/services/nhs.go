@@ -1,8 +1,6 @@
 package services
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -65,7 +63,7 @@ func ReadWorkforce(name string, r io.Reader) (wf map[string]PCNWorkforce, rowsRe
 			break
 		}
 		rec := c.Record()
-		if blank(rec) {
+		if ingest.BlankRecord(rec) {
 			continue
 		}
 		rowsRead++
@@ -339,7 +337,7 @@ func LoadNational(dataDir string, pc spatlas.Postcodes) (*spatlas.Import, error)
 	for i := range im.Services {
 		im.Services[i].File = im.File
 	}
-	sum, size, err := hashFile(wfPath)
+	sum, size, err := ingest.Checksum(wfPath)
 	if err != nil {
 		return nil, err
 	}
@@ -383,18 +381,4 @@ func readFile(path string, read func(name string, r io.Reader) error) error {
 		return err
 	}
 	return f.Close()
-}
-
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: cannot open: %v", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -75,7 +75,7 @@ func ReadPracticeMap(name string, r io.Reader) ([]Practice, error) {
 			}
 			return strings.Clone(strings.TrimSpace(rec[i]))
 		}
-		if blank(rec) {
+		if ingest.BlankRecord(rec) {
 			continue
 		}
 		p := Practice{
@@ -98,15 +98,6 @@ func ReadPracticeMap(name string, r io.Reader) ([]Practice, error) {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: no practices in the file", name)
 	}
 	return out, nil
-}
-
-func blank(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // Site is one record with coordinates of a practice location file.

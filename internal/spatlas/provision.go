@@ -118,11 +118,6 @@ type Import struct {
 	Key string
 }
 
-// Reject records a rejected row.
-func (im *Import) Reject(row int, id, reason string) {
-	im.Rejected = append(im.Rejected, RowIssue{Row: row, ID: id, Reason: reason})
-}
-
 // Issues is a number of rows with the rows themselves, for load reports.
 type Issues struct {
 	Count int        `json:"count"`
@@ -152,15 +147,6 @@ type Postcodes interface {
 	// Lookup returns the longitude and latitude of a postcode written in any common form
 	// ("M1 1AE", "m11ae"); ok is false when the postcode is not in the lookup.
 	Lookup(postcode string) (lon, lat float64, ok bool)
-}
-
-// ProvisionStore keeps assets and services.
-type ProvisionStore interface {
-	// LoadImport replaces what an earlier load of the same dataset and file stored, in one
-	// transaction, and returns the report it stored.
-	LoadImport(ctx context.Context, im *Import) (*ProvisionReport, error)
-	// ProvisionReports returns the latest report of every dataset and file.
-	ProvisionReports(ctx context.Context) ([]ProvisionReport, error)
 }
 
 // England and Wales, coarsely: the box around them, less the parts of it that are Scotland, the
