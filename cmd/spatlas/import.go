@@ -76,7 +76,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	p, err := provisionSetup(ctx, e, db, "", *postcodes)
+	p, err := pipeline.NewProvision(ctx, db, "", *postcodes, e.logger)
 	if err != nil {
 		return err
 	}

@@ -7,65 +7,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 
-	"github.com/spatlas/spatlas/data"
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
-	"github.com/spatlas/spatlas/internal/tabular"
-	"github.com/spatlas/spatlas/internal/taxonomy"
 )
-
-// provisionSetup reads the taxonomy and the postcode lookup, and names the loaded editions:
-// what every provision load needs.
-func provisionSetup(ctx context.Context, e env, db *postgis.DB, dataDir, postcodes string) (pipeline.Provision, error) {
-	var p pipeline.Provision
-	tx, err := taxonomy.Builtin()
-	if err != nil {
-		return p, err
-	}
-	p.Taxonomy = tx
-	if p.EditionsKey, err = db.EditionsKey(ctx); err != nil {
-		return p, err
-	}
-	if postcodes == "" && dataDir != "" {
-		files, _ := filepath.Glob(filepath.Join(dataDir, "postcodes", "*.csv*"))
-		if len(files) > 0 {
-			postcodes = files[len(files)-1]
-		}
-	}
-	if postcodes == "" {
-		e.logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
-		return p, nil
-	}
-	sum, _, err := ingest.Checksum(postcodes)
-	if err != nil {
-		return p, err
-	}
-	r, err := ingest.Open(postcodes)
-	if err != nil {
-		return p, err
-	}
-	defer r.Close()
-	if p.Postcodes, err = tabular.ReadPostcodes(filepath.Base(postcodes), r); err != nil {
-		return p, err
-	}
-	p.PostcodesKey = sum
-	e.logger.Info("postcode lookup read", "file", postcodes, "postcodes", p.Postcodes.Len())
-	return p, nil
-}
 
 // loadProvision loads the provision files of the data directory that changed, and prints what
 // each load did.
 func loadProvision(ctx context.Context, e env, db *postgis.DB, dataDir, postcodes string, force bool) error {
-	p, err := provisionSetup(ctx, e, db, dataDir, postcodes)
+	p, err := pipeline.NewProvision(ctx, db, dataDir, postcodes, e.logger)
 	if err != nil {
 		return err
 	}
-	reps, err := pipeline.LoadProvision(ctx, db, dataDir, p, data.Taxonomy(), force, e.logger)
+	reps, err := pipeline.LoadProvision(ctx, db, dataDir, p, force, e.logger)
 	for _, rep := range reps {
 		printProvisionReport(e.stdout, rep)
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spatlas/spatlas/data"
 	"github.com/spatlas/spatlas/internal/geoassets"
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/oruk"
@@ -31,6 +32,9 @@ type ProvisionStore interface {
 // Provision says how provision files are read.
 type Provision struct {
 	Taxonomy *taxonomy.Taxonomy
+	// TaxonomyKey identifies the taxonomy (its checksum), so that files are classified again
+	// when it changes.
+	TaxonomyKey string
 	// Postcodes geocodes rows that have only a postcode; nil leaves them unlocated.
 	Postcodes *tabular.PostcodeTable
 	// PostcodesKey identifies the postcode lookup (its checksum), so that files are reloaded
@@ -39,6 +43,48 @@ type Provision struct {
 	// EditionsKey identifies the loaded editions, so that files are joined again to the LSOAs
 	// of an edition loaded since.
 	EditionsKey string
+}
+
+// EditionsKeyer names the loaded editions and their generations (postgis.DB.EditionsKey).
+type EditionsKeyer interface {
+	EditionsKey(ctx context.Context) (string, error)
+}
+
+// NewProvision gathers what every provision load needs: the built-in taxonomy, the loaded
+// editions, and the postcode lookup at postcodes, or else the newest CSV in dataDir/postcodes/
+// (none when both are empty).
+func NewProvision(ctx context.Context, store EditionsKeyer, dataDir, postcodes string, logger *slog.Logger) (Provision, error) {
+	var p Provision
+	var err error
+	if p.Taxonomy, err = taxonomy.Builtin(); err != nil {
+		return p, err
+	}
+	p.TaxonomyKey = fmt.Sprintf("%x", sha256.Sum256(data.Taxonomy()))
+	if p.EditionsKey, err = store.EditionsKey(ctx); err != nil {
+		return p, err
+	}
+	if postcodes == "" && dataDir != "" {
+		if files, _ := dataFiles(filepath.Join(dataDir, "postcodes"), "*.csv*"); len(files) > 0 {
+			postcodes = files[len(files)-1]
+		}
+	}
+	if postcodes == "" {
+		logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
+		return p, nil
+	}
+	if p.PostcodesKey, _, err = ingest.Checksum(postcodes); err != nil {
+		return p, err
+	}
+	r, err := ingest.Open(postcodes)
+	if err != nil {
+		return p, err
+	}
+	defer r.Close()
+	if p.Postcodes, err = tabular.ReadPostcodes(filepath.Base(postcodes), r); err != nil {
+		return p, err
+	}
+	logger.Info("postcode lookup read", "file", postcodes, "postcodes", p.Postcodes.Len())
+	return p, nil
 }
 
 // PostcodeLookup returns the lookup as the importers take it: a nil interface when there is none.
@@ -155,23 +201,29 @@ func dataFiles(dir, pattern string) ([]string, error) {
 }
 
 // Key returns the input key of a file: a checksum over its inputs, the taxonomy, the postcode
-// lookup and the reading rules, so that a load can skip a file when none of them changed.
-func (f ProvisionFile) Key(p Provision, taxonomyBytes []byte) (string, error) {
+// lookup, the loaded editions and the reading rules, so that a load can skip a file when none of
+// them changed; and the provenance of the file itself, checksummed on the way.
+func (f ProvisionFile) Key(p Provision) (string, spatlas.SourceFile, error) {
+	src := spatlas.SourceFile{Dataset: f.Dataset, File: f.File()}
 	h := sha256.New()
 	fmt.Fprintf(h, "spatlas provision v1\n%s\n%s\n", f.Dataset, f.File())
 	for _, in := range f.Inputs {
-		sum, _, err := ingest.Checksum(in)
+		sum, n, err := ingest.Checksum(in)
 		if err != nil {
-			return "", err
+			return "", src, err
+		}
+		if in == f.Path {
+			src.SHA256, src.Bytes = sum, n
 		}
 		fmt.Fprintf(h, "%s %s\n", filepath.Base(in), sum)
 	}
-	fmt.Fprintf(h, "taxonomy %x\npostcodes %s\neditions %s\n", sha256.Sum256(taxonomyBytes), p.PostcodesKey, p.EditionsKey)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	fmt.Fprintf(h, "taxonomy %s\npostcodes %s\neditions %s\n", p.TaxonomyKey, p.PostcodesKey, p.EditionsKey)
+	return hex.EncodeToString(h.Sum(nil)), src, nil
 }
 
-// Read reads the file into an import with every asset categorised and its provenance filled in.
-func (f ProvisionFile) Read(p Provision) (*spatlas.Import, error) {
+// Read reads the file into an import with every asset categorised, and src, the file's
+// provenance from Key, as its source.
+func (f ProvisionFile) Read(p Provision, src spatlas.SourceFile) (*spatlas.Import, error) {
 	im, err := f.read(f.Path, p)
 	if err != nil {
 		return nil, err
@@ -183,14 +235,8 @@ func (f ProvisionFile) Read(p Provision) (*spatlas.Import, error) {
 	if im.Kind == "" {
 		im.Kind = spatlas.KindAssets
 	}
-	if im.Source.SHA256 == "" {
-		sum, n, err := ingest.Checksum(f.Path)
-		if err != nil {
-			return nil, err
-		}
-		im.Source = spatlas.SourceFile{Dataset: f.Dataset, File: im.File, SHA256: sum, Bytes: n}
-	}
-	im.Source.Rows = int64(im.RowsRead)
+	im.Source = src
+	im.Source.File, im.Source.Rows = im.File, int64(im.RowsRead)
 	p.Taxonomy.Assign(im.Assets)
 	return im, nil
 }
@@ -198,7 +244,7 @@ func (f ProvisionFile) Read(p Provision) (*spatlas.Import, error) {
 // LoadProvision loads the provision files of dataDir whose inputs changed since their last load
 // (all of them with force), each in its own transaction, and returns the reports of the files it
 // loaded. The taxonomy is recorded first, for labels and the map's legend.
-func LoadProvision(ctx context.Context, store ProvisionStore, dataDir string, p Provision, taxonomyBytes []byte,
+func LoadProvision(ctx context.Context, store ProvisionStore, dataDir string, p Provision,
 	force bool, logger *slog.Logger) ([]*spatlas.ProvisionReport, error) {
 	if err := store.SetCategories(ctx, CategoryCounts(p.Taxonomy)); err != nil {
 		return nil, err
@@ -209,7 +255,7 @@ func LoadProvision(ctx context.Context, store ProvisionStore, dataDir string, p 
 	}
 	var reps []*spatlas.ProvisionReport
 	for _, f := range files {
-		key, err := f.Key(p, taxonomyBytes)
+		key, src, err := f.Key(p)
 		if err != nil {
 			return reps, err
 		}
@@ -223,7 +269,7 @@ func LoadProvision(ctx context.Context, store ProvisionStore, dataDir string, p 
 				continue
 			}
 		}
-		im, err := f.Read(p)
+		im, err := f.Read(p, src)
 		if err != nil {
 			return reps, err
 		}

@@ -83,7 +83,7 @@ func parseProvisionFilters(c spatlas.Collection, fs []spatlas.Filter) (provision
 				list = append(list, s)
 			}
 			if f.kinds != nil { // two filters on one property: rows must match both
-				list = intersect(f.kinds, list)
+				list = slices.DeleteFunc(list, func(s string) bool { return !slices.Contains(f.kinds, s) })
 			}
 			if list == nil {
 				list = []string{}
@@ -104,19 +104,6 @@ func parseProvisionFilters(c spatlas.Collection, fs []spatlas.Filter) (provision
 		}
 	}
 	return f, nil
-}
-
-func intersect(a, b []string) []string {
-	var out []string
-	for _, s := range a {
-		for _, t := range b {
-			if s == t {
-				out = append(out, s)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // provisionPage runs the features query of the assets or services collection.

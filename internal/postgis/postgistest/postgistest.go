@@ -20,11 +20,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/spatlas/spatlas/data"
 	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
-	"github.com/spatlas/spatlas/internal/taxonomy"
 	"github.com/spatlas/spatlas/internal/testenv"
 )
 
@@ -213,15 +211,11 @@ func LoadProvision(tb testing.TB, db *postgis.DB, dataDir string) []*spatlas.Pro
 		tb.Fatal(err)
 	}
 	defer unlock()
-	tx, err := taxonomy.Builtin()
+	p, err := pipeline.NewProvision(ctx, db, "", "", Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	key, err := db.EditionsKey(ctx)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	reps, err := pipeline.LoadProvision(ctx, db, dataDir, pipeline.Provision{Taxonomy: tx, EditionsKey: key}, data.Taxonomy(), false, Logger(tb))
+	reps, err := pipeline.LoadProvision(ctx, db, dataDir, p, false, Logger(tb))
 	if err != nil {
 		tb.Fatalf("load provision: %v", err)
 	}
