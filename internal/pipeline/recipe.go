@@ -15,6 +15,10 @@ type recipe struct {
 	nameFields     []string  // ... and the LSOA name
 	names          *lookup   // optional: LSOA names and LAD codes where the deprivation files lack them
 	icb            *lookup   // optional: LSOA -> ICB
+	msoa           *lookup   // optional: LSOA -> MSOA
+	msoaNames      *areaSet  // optional, where msoa is nil: MSOA codes by name (an LSOA is named after its MSOA plus a letter)
+	region         *lookup   // optional: LAD -> region; its code column is the LAD code
+	regionFallback *lookup   // optional: LSOA -> region, for LSOAs whose LAD the region lookup lacks
 	population     *fileSet  // optional: census population when no deprivation file has a denominator
 	centroids      []fileSet // optional: population-weighted centroids; the first set with files is used
 }
@@ -25,10 +29,17 @@ type fileSet struct {
 	match   *regexp.Regexp
 }
 
-// lookup is a snake_case lookup table: the file, the LSOA code column and the columns wanted.
+// lookup is a lookup table: the file, the key column (an LSOA code, or a LAD code for regions)
+// and the columns of the area's code and name.
 type lookup struct {
 	fileSet
 	code, areaCode, areaName string
+}
+
+// areaSet is a GeoJSON file of areas, read for the codes and names of its features only.
+type areaSet struct {
+	fileSet
+	codeFields, nameFields []string
 }
 
 func recipeFor(ed spatlas.Edition) recipe {
@@ -44,6 +55,20 @@ func recipeFor(ed spatlas.Edition) recipe {
 				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^lookup_lsoa11_sicbl22_icb22_ltla22\.csv(\.gz)?$`)},
 				code:    "lsoa11_code", areaCode: "icb22_code", areaName: "icb22_name",
 			},
+			msoa: &lookup{
+				fileSet: fileSet{"oa11-lsoa11-msoa11-lad17-lookup-gb", regexp.MustCompile(`(?i)\.csv(\.gz)?$`)},
+				code:    "LSOA11CD", areaCode: "MSOA11CD", areaName: "MSOA11NM",
+			},
+			// The deprivation file's LAD 2019 codes, mapped to regions by the lookup of every LAD code
+			// since 2011; an LSOA whose LAD it lacks takes the 2011 region of the output area lookup.
+			region: &lookup{
+				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^la_all_codes\.csv(\.gz)?$`)},
+				code:    "LADCD", areaCode: "RGNCD", areaName: "RGNNM",
+			},
+			regionFallback: &lookup{
+				fileSet: fileSet{"oa11-lsoa11-msoa11-lad17-lookup-gb", regexp.MustCompile(`(?i)\.csv(\.gz)?$`)},
+				code:    "LSOA11CD", areaCode: "RGN11CD", areaName: "RGN11NM",
+			},
 		}
 	case "iod2025":
 		return recipe{
@@ -58,6 +83,16 @@ func recipeFor(ed spatlas.Edition) recipe {
 			icb: &lookup{
 				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^lookup_lsoa21_icb24\.csv(\.gz)?$`)},
 				code:    "lsoa21_code", areaCode: "icb24_code", areaName: "icb24_name",
+			},
+			// The MSOA 2011 -> 2021 lookup lacks 81 English MSOAs 2021; the boundary file names all.
+			msoaNames: &areaSet{
+				fileSet:    fileSet{"msoa2021-boundaries", regexp.MustCompile(`(?i)\.(geo)?json(\.gz)?$`)},
+				codeFields: []string{"msoa21_code", "MSOA21CD"},
+				nameFields: []string{"msoa21_name", "MSOA21NM"},
+			},
+			region: &lookup{
+				fileSet: fileSet{"geography-lookups", regexp.MustCompile(`^lookup_ltla24_region24\.csv(\.gz)?$`)},
+				code:    "ltla24_code", areaCode: "region24_code", areaName: "region24_name",
 			},
 			population: &fileSet{"census2021-population-lsoa21", regexp.MustCompile(`^census21_pop_lsoa21_age6\.csv(\.gz)?$`)},
 			centroids: []fileSet{

@@ -114,20 +114,35 @@ func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.L
 		if _, err := tx.Exec(ctx, query("load_dissolve_lad"), ed.ID, ed.LSOACount); err != nil {
 			return fmt.Errorf("dissolve LADs: %w", err)
 		}
-		if d.ICB != nil {
-			if _, err := tx.Exec(ctx, query("load_dissolve_icb"), ed.ID, ed.LSOACount); err != nil {
-				return fmt.Errorf("dissolve ICBs: %w", err)
+		for _, q := range []struct {
+			name  string
+			level string
+			with  bool // the edition has the level's lookup
+		}{
+			{"load_dissolve_icb", "ICBs", d.ICB != nil},
+			{"load_dissolve_msoa", "MSOAs", d.MSOA != nil},
+			{"load_dissolve_region", "regions", d.Region != nil},
+		} {
+			if !q.with {
+				continue
+			}
+			if _, err := tx.Exec(ctx, query(q.name), ed.ID, ed.LSOACount); err != nil {
+				return fmt.Errorf("dissolve %s: %w", q.level, err)
 			}
 		}
-		tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelLAD)
-		if err != nil {
-			return err
+		for _, l := range []struct {
+			level string
+			n     *int64
+		}{
+			{spatlas.LevelMSOA, &rep.MSOAs}, {spatlas.LevelLAD, &rep.LADs},
+			{spatlas.LevelICB, &rep.ICBs}, {spatlas.LevelRegion, &rep.Regions},
+		} {
+			tag, err := tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, l.level)
+			if err != nil {
+				return fmt.Errorf("%s areas: %w", l.level, err)
+			}
+			*l.n = tag.RowsAffected()
 		}
-		rep.LADs = tag.RowsAffected()
-		if tag, err = tx.Exec(ctx, query("load_insert_area_parent"), ed.ID, spatlas.LevelICB); err != nil {
-			return err
-		}
-		rep.ICBs = tag.RowsAffected()
 		step("dissolve", t)
 
 		t = time.Now()
@@ -177,7 +192,8 @@ func nullable(s string) *string {
 }
 
 var stageLSOAColumns = func() []string {
-	cols := []string{"code", "name", "lad_code", "lad_name", "icb_code", "icb_name", "imd_rank", "imd_decile", "imd_score"}
+	cols := []string{"code", "name", "lad_code", "lad_name", "icb_code", "icb_name",
+		"msoa_code", "msoa_name", "region_code", "region_name", "imd_rank", "imd_decile", "imd_score"}
 	for _, d := range spatlas.Domains {
 		cols = append(cols, d+"_rank", d+"_decile", d+"_score")
 	}
@@ -192,13 +208,11 @@ func lsoaRows(d spatlas.EditionData) pgx.CopyFromSource {
 			return nil, nil
 		}
 		l := &d.LSOAs[i]
-		var icb spatlas.Parent
-		if d.ICB != nil {
-			icb = d.ICB[l.Code]
-		}
+		icb, msoa, region := d.ICB[l.Code], d.MSOA[l.Code], d.Region[l.Code] // nil maps give zero Parents
 		row := make([]any, 0, len(stageLSOAColumns))
 		row = append(row, l.Code, nullable(l.Name), nullable(l.LADCode), nullable(l.LADName),
-			nullable(icb.Code), nullable(icb.Name), l.IMD.Rank, l.IMD.Decile, l.IMD.Score)
+			nullable(icb.Code), nullable(icb.Name), nullable(msoa.Code), nullable(msoa.Name),
+			nullable(region.Code), nullable(region.Name), l.IMD.Rank, l.IMD.Decile, l.IMD.Score)
 		for _, m := range l.Domain {
 			row = append(row, m.Rank, m.Decile, m.Score)
 		}

@@ -25,8 +25,9 @@ const (
 func TestLoadFixture(t *testing.T) {
 	db := postgistest.DB(t, "load_fixture")
 	rep := load(t, db, postgistest.FixtureDir(t), true)
-	if rep.LSOAs != 9 || rep.Boundaries != 9 || rep.LADs != 2 || rep.ICBs != 0 {
-		t.Errorf("report = %d LSOAs, %d boundaries, %d LADs, %d ICBs; want 9, 9, 2, 0", rep.LSOAs, rep.Boundaries, rep.LADs, rep.ICBs)
+	if rep.LSOAs != 9 || rep.Boundaries != 9 || rep.LADs != 2 || rep.ICBs != 0 || rep.MSOAs != 3 || rep.Regions != 1 {
+		t.Errorf("report = %d LSOAs, %d boundaries, %d MSOAs, %d LADs, %d ICBs, %d regions; want 9, 9, 3, 2, 0, 1",
+			rep.LSOAs, rep.Boundaries, rep.MSOAs, rep.LADs, rep.ICBs, rep.Regions)
 	}
 	if rep.Repaired != 1 {
 		t.Errorf("repaired = %d, want 1 (the bow-tie ring of E01000009)", rep.Repaired)
@@ -70,6 +71,8 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("E06000001 area = %g square degrees, want 6e-4", area)
 	}
 
+	checkFixtureGeography(t, db)
+
 	// Filters, bbox and zoom go through the real query.
 	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100,
 		Filters: []spatlas.Filter{{Property: "imd_decile", Value: "1"}}})
@@ -108,7 +111,7 @@ func TestLoadFixture(t *testing.T) {
 	}
 
 	// Collections that are unknown, or known but not loaded, and absent features are not found.
-	for _, id := range []string{"nope", "iod2019-msoa", "iod2025-lsoa"} {
+	for _, id := range []string{"nope", "iod2019-ward", "iod2025-lsoa"} {
 		if _, err := db.Features(ctx, spatlas.FeatureQuery{Collection: id, Limit: 1}); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 			t.Errorf("Features(%s): %v, want not found", id, err)
 		}
@@ -128,6 +131,96 @@ func TestLoadFixture(t *testing.T) {
 	rep = load(t, db, postgistest.FixtureDir(t), true)
 	if g, _ := db.Generation(ctx); g <= gen || rep.Generation != g {
 		t.Errorf("generation %d -> %d (report %d): want it to grow", gen, g, rep.Generation)
+	}
+}
+
+// checkFixtureGeography checks the MSOA and region levels of the fixture: the output area lookup
+// (two rows for some LSOAs) puts E01000001-3, 004-6 and 007-9 in MSOAs E02000001-3; la_all_codes
+// has E06000001 but not E06000002, whose LSOAs take their region from the output area lookup.
+func checkFixtureGeography(tb testing.TB, db *postgis.DB) {
+	tb.Helper()
+	ctx := context.Background()
+	cs, err := db.Collections(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	counts := map[string]int64{}
+	for _, c := range cs {
+		counts[c.ID] = c.Count
+	}
+	for id, n := range map[string]int64{"iod2019-lsoa": 9, "iod2019-msoa": 3, "iod2019-lad": 2, "iod2019-region": 1} {
+		if counts[id] != n {
+			tb.Errorf("collection %s has %d areas, want %d (all: %v)", id, counts[id], n, counts)
+		}
+	}
+	tests := []struct {
+		collection, code string
+		want             map[string]any
+	}{
+		{"iod2019-lsoa", "E01000005", map[string]any{"msoa_code": "E02000002", "msoa_name": "Fixture 002",
+			"region_code": "E12000001", "region_name": "North East", "lad_code": "E06000001"}},
+		{"iod2019-lsoa", "E01000008", map[string]any{"msoa_code": "E02000003", "region_code": "E12000001"}},
+		// E02000003 holds the LSOAs of E06000002: populations 1450 + 1800 + 1350 (File 6).
+		{"iod2019-msoa", "E02000003", map[string]any{"name": "Fixture 003", "lad_code": "E06000002", "region_code": "E12000001",
+			"lsoa_count": 3.0, "population": 4600.0}},
+		{"iod2019-msoa", "E02000002", map[string]any{"lad_code": "E06000001", "lsoa_count": 3.0}},
+		{"iod2019-lad", "E06000002", map[string]any{"region_code": "E12000001", "icb_code": nil}},
+		{"iod2019-region", "E12000001", map[string]any{"name": "North East", "lsoa_count": 9.0, "lsoa_decile1_count": 2.0}},
+	}
+	for _, tt := range tests {
+		f, err := db.Feature(ctx, tt.collection, tt.code, nil, nil)
+		if err != nil {
+			tb.Errorf("%s/%s: %v", tt.collection, tt.code, err)
+			continue
+		}
+		props := properties(tb, f)
+		for k, v := range tt.want {
+			if got, ok := props[k]; !ok || got != v {
+				tb.Errorf("%s/%s: %s = %v (present %t), want %v", tt.collection, tt.code, k, got, ok, v)
+			}
+		}
+	}
+	// Every MSOA's and region's population is the sum of its LSOAs'; the region's shape is the
+	// dissolve of its districts, and each MSOA's that of its LSOAs.
+	var bad int
+	var regionArea, ladArea, msoa1Area float64
+	err = db.Pool().QueryRow(ctx, `
+SELECT
+  (SELECT count(*) FROM area p WHERE p.edition = 'iod2019' AND p.level IN ('msoa', 'region')
+     AND (p.props->>'population')::bigint IS DISTINCT FROM (SELECT sum(l.population) FROM lsoa l
+          WHERE l.edition = p.edition AND p.code = CASE p.level WHEN 'msoa' THEN l.msoa_code ELSE l.region_code END)),
+  (SELECT ST_Area(geom) FROM area WHERE edition = 'iod2019' AND level = 'region' AND code = 'E12000001'),
+  (SELECT sum(ST_Area(geom)) FROM area WHERE edition = 'iod2019' AND level = 'lad'),
+  (SELECT ST_Area(geom) FROM area WHERE edition = 'iod2019' AND level = 'msoa' AND code = 'E02000001')`).Scan(&bad, &regionArea, &ladArea, &msoa1Area)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if bad != 0 {
+		tb.Errorf("%d MSOAs or regions whose population is not the sum of their LSOAs'", bad)
+	}
+	if d := regionArea/ladArea - 1; d > 1e-6 || d < -1e-6 || regionArea == 0 {
+		tb.Errorf("region area %g, sum of its districts %g", regionArea, ladArea)
+	}
+	if msoa1Area < 2.99e-4 || msoa1Area > 3.01e-4 {
+		tb.Errorf("E02000001 area = %g square degrees, want 3e-4 (three squares)", msoa1Area)
+	}
+	// Areas can be filtered by what holds them.
+	for _, f := range []struct {
+		collection, property, value string
+		want                        int64
+	}{
+		{"iod2019-lsoa", "msoa_code", "E02000001", 3},
+		{"iod2019-lsoa", "region_code", "E12000001", 9},
+		{"iod2019-msoa", "lad_code", "E06000001", 2},
+		{"iod2019-lad", "region_code", "E12000001", 2},
+	} {
+		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: f.collection, Limit: 100,
+			Filters: []spatlas.Filter{{Property: f.property, Value: f.value}}})
+		if err != nil {
+			tb.Errorf("%s?%s=%s: %v", f.collection, f.property, f.value, err)
+		} else if page.NumberMatched != f.want {
+			tb.Errorf("%s?%s=%s matched %d, want %d", f.collection, f.property, f.value, page.NumberMatched, f.want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/postgis/postgistest"
+	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
 // TestGeneralisedBandsOpenNoGaps checks on real boundaries that the zoom-band geometries keep
@@ -90,5 +91,92 @@ FROM lsoa GROUP BY 1, 2`)
 		if got[k] != n {
 			t.Errorf("%s: %d LSOAs, want %d (all: %v)", k, got[k], n, got)
 		}
+	}
+}
+
+// TestGeographyLevelsRealData checks the MSOA and region levels of both editions on the real
+// data: 6,791 MSOAs 2011 and 6,856 MSOAs 2021 in England, 9 regions each, every LSOA placed in
+// both; each MSOA's population is the sum of its LSOAs', each MSOA lies in one district and
+// region but one (West Northamptonshire 048, whose LSOA E01027305 the 2024 lookup puts in
+// Cherwell, in another region), every region has a shape covering its districts, and the
+// collections are listed.
+func TestGeographyLevelsRealData(t *testing.T) {
+	db := postgistest.Real(t)
+	ctx := context.Background()
+	cs, err := db.Collections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int64{}
+	for _, c := range cs {
+		counts[c.ID] = c.Count
+	}
+	tests := []struct {
+		edition        string
+		msoas, regions int64
+		split          string // the MSOA split between districts, if any
+	}{
+		{"iod2019", 6791, 9, ""},
+		{"iod2025", 6856, 9, "E02005686"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.edition, func(t *testing.T) {
+			if got := counts[tt.edition+"-msoa"]; got != tt.msoas {
+				t.Errorf("collection %s-msoa lists %d areas, want %d", tt.edition, got, tt.msoas)
+			}
+			if got := counts[tt.edition+"-region"]; got != tt.regions {
+				t.Errorf("collection %s-region lists %d areas, want %d", tt.edition, got, tt.regions)
+			}
+			var unplaced, badPop, ladNoRegion, regionNoShape int64
+			var split string
+			var regionArea, ladArea float64
+			err := db.Pool().QueryRow(ctx, `
+SELECT
+  (SELECT count(*) FROM lsoa WHERE edition = $1 AND (msoa_code IS NULL OR region_code IS NULL)),
+  (SELECT count(*) FROM area a
+   LEFT JOIN (SELECT msoa_code, sum(population) AS pop FROM lsoa WHERE edition = $1 GROUP BY msoa_code) l
+     ON l.msoa_code = a.code
+   WHERE a.edition = $1 AND a.level = 'msoa' AND (a.props->>'population')::numeric IS DISTINCT FROM l.pop),
+  (SELECT coalesce(string_agg(code, ',' ORDER BY code), '') FROM area
+   WHERE edition = $1 AND level = 'msoa' AND (props->>'lad_code' IS NULL OR props->>'region_code' IS NULL)),
+  (SELECT count(*) FROM area WHERE edition = $1 AND level = 'lad' AND props->>'region_code' IS NULL),
+  (SELECT count(*) FROM area WHERE edition = $1 AND level = 'region' AND (geom IS NULL OR ST_IsEmpty(geom))),
+  (SELECT sum(ST_Area(geom::geography)) FROM area WHERE edition = $1 AND level = 'region'),
+  (SELECT sum(ST_Area(geom::geography)) FROM area WHERE edition = $1 AND level = 'lad')`, tt.edition).Scan(
+				&unplaced, &badPop, &split, &ladNoRegion, &regionNoShape, &regionArea, &ladArea)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if unplaced != 0 || badPop != 0 || ladNoRegion != 0 || regionNoShape != 0 {
+				t.Errorf("LSOAs without MSOA or region %d, MSOAs whose population is not their LSOAs' %d, districts in no region %d, regions without a shape %d; want all 0",
+					unplaced, badPop, ladNoRegion, regionNoShape)
+			}
+			if split != tt.split {
+				t.Errorf("MSOAs in no one district or region: %q, want %q", split, tt.split)
+			}
+			if d := regionArea/ladArea - 1; d > 0.0001 || d < -0.0001 {
+				t.Errorf("regions cover %.0f km², their districts %.0f km²", regionArea/1e6, ladArea/1e6)
+			}
+			for _, level := range []string{spatlas.LevelMSOA, spatlas.LevelRegion} {
+				var bands int64
+				if err := db.Pool().QueryRow(ctx, "SELECT count(DISTINCT zoom) FROM area_geom WHERE edition = $1 AND level = $2", tt.edition, level).Scan(&bands); err != nil {
+					t.Fatal(err)
+				}
+				if bands == 0 {
+					t.Errorf("%s %s: no generalised geometries", tt.edition, level)
+				}
+			}
+		})
+	}
+	// Filtering by what holds an area: the LSOAs of one MSOA, the MSOAs of one district.
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10,
+		Filters: []spatlas.Filter{{Property: "msoa_code", Value: "E02002488"}}})
+	if err != nil || page.NumberMatched != 4 {
+		t.Errorf("LSOAs of MSOA E02002488 (Hartlepool 006): %d, %v; want 4", page.NumberMatched, err)
+	}
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2025-msoa", Limit: 100,
+		Filters: []spatlas.Filter{{Property: "region_code", Value: "E12000001"}, {Property: "lad_code", Value: "E06000001"}}})
+	if err != nil || page.NumberMatched != 11 {
+		t.Errorf("MSOAs 2021 of Hartlepool: %d, %v; want 11", page.NumberMatched, err)
 	}
 }

@@ -8,9 +8,11 @@ import (
 // Levels of geography spatlas publishes. LSOAs come from the boundary files; every higher level
 // is built from its LSOAs with a lookup (METHODS.md, "Editions and geography").
 const (
-	LevelLSOA = "lsoa"
-	LevelLAD  = "lad"
-	LevelICB  = "icb"
+	LevelLSOA   = "lsoa"
+	LevelMSOA   = "msoa"
+	LevelLAD    = "lad"
+	LevelICB    = "icb"
+	LevelRegion = "region"
 )
 
 // Property types, as JSON Schema names them.
@@ -73,6 +75,10 @@ func LevelProperties(level string) []Property {
 			{Name: "lad_code", Type: TypeString, Description: "local authority district code of the deprivation file", Queryable: true},
 			{Name: "lad_name", Type: TypeString, Description: "local authority district name"},
 			{Name: "icb_code", Type: TypeString, Description: "integrated care board code (ONS), from the geography lookup", Queryable: true},
+			{Name: "msoa_code", Type: TypeString, Description: "middle layer super output area code, from the geography lookup", Queryable: true},
+			{Name: "msoa_name", Type: TypeString, Description: "middle layer super output area name"},
+			{Name: "region_code", Type: TypeString, Description: "region code of the LSOA's local authority district, from the geography lookup", Queryable: true},
+			{Name: "region_name", Type: TypeString, Description: "region name"},
 			{Name: "imd_rank", Type: TypeInteger, Description: "Index of Multiple Deprivation rank, 1 = most deprived LSOA in England", Queryable: true},
 			{Name: "imd_decile", Type: TypeInteger, Description: "IMD decile, 1 = most deprived 10% of LSOAs", Queryable: true},
 			{Name: "imd_score", Type: TypeNumber, Description: "IMD score, higher = more deprived; null when no score file is loaded"},
@@ -85,16 +91,32 @@ func LevelProperties(level string) []Property {
 			)
 		}
 		return append(ps, Property{Name: "population", Type: TypeInteger, Description: "population denominator of the edition (see the provenance of the edition)"})
-	case LevelLAD, LevelICB:
-		return []Property{
-			{Name: "code", Type: TypeString, Description: strings.ToUpper(level) + " code", Queryable: true},
-			{Name: "name", Type: TypeString, Description: strings.ToUpper(level) + " name"},
+	case LevelMSOA, LevelLAD, LevelICB, LevelRegion:
+		label := strings.ToUpper(level)
+		if level == LevelRegion {
+			label = "region"
+		}
+		ps := []Property{
+			{Name: "code", Type: TypeString, Description: label + " code", Queryable: true},
+			{Name: "name", Type: TypeString, Description: label + " name"},
+		}
+		switch level {
+		case LevelMSOA:
+			ps = append(ps,
+				Property{Name: "lad_code", Type: TypeString, Description: "local authority district holding all of the MSOA's LSOAs", Queryable: true},
+				Property{Name: "region_code", Type: TypeString, Description: "region holding all of the MSOA's LSOAs", Queryable: true})
+		case LevelLAD:
+			ps = append(ps,
+				Property{Name: "region_code", Type: TypeString, Description: "region of the district", Queryable: true},
+				Property{Name: "icb_code", Type: TypeString, Description: "integrated care board holding all of the district's LSOAs; null when the district is split between ICBs", Queryable: true})
+		}
+		return append(ps, []Property{
 			{Name: "lsoa_count", Type: TypeInteger, Description: "LSOAs in the area", Queryable: true},
 			{Name: "lsoa_decile1_count", Type: TypeInteger, Description: "LSOAs in the most deprived national IMD decile", Queryable: true},
 			{Name: "lsoa_decile1_pct", Type: TypeNumber, Description: "share of the area's LSOAs in the most deprived national decile, 0-100, one decimal"},
 			{Name: "imd_avg_rank", Type: TypeNumber, Description: "MHCLG average rank: population-weighted mean of reversed LSOA IMD ranks (N = most deprived), two decimals; higher = more deprived"},
 			{Name: "population", Type: TypeInteger, Description: "sum of the LSOA population denominators"},
-		}
+		}...)
 	}
 	return nil
 }

@@ -35,6 +35,8 @@ type EditionData struct {
 	Edition Edition
 	LSOAs   []LSOADeprivation // sorted by code, one per code
 	ICB     map[string]Parent // LSOA code -> ICB; nil when no lookup is loaded
+	MSOA    map[string]Parent // LSOA code -> MSOA; nil when no lookup is loaded
+	Region  map[string]Parent // LSOA code -> region (by the LSOA's LAD); nil when no lookup is loaded
 	// Boundaries streams the LSOA polygons; it may run while the store copies what it yields.
 	Boundaries func(ctx context.Context, yield func(Boundary) error) error
 	Sources    []SourceFile
@@ -62,6 +64,8 @@ type LoadReport struct {
 	Repaired   int64  `json:"geometries_repaired"`
 	LADs       int64  `json:"lads"`
 	ICBs       int64  `json:"icbs"`
+	MSOAs      int64  `json:"msoas"`
+	Regions    int64  `json:"regions"`
 	// Deprivation rows whose LSOA has no boundary: loaded without geometry, never dropped.
 	WithoutBoundary Count `json:"deprivation_without_boundary"`
 	// Boundary features with no deprivation row (Wales, in the LSOA 2021 files): not loaded.

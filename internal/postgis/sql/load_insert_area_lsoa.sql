@@ -4,6 +4,8 @@ SELECT l.edition, 'lsoa', l.code,
     jsonb_build_object(
         'code', l.code, 'name', l.name, 'lad_code', l.lad_code, 'lad_name', l.lad_name,
         'icb_code', l.icb_code,
+        'msoa_code', l.msoa_code, 'msoa_name', l.msoa_name,
+        'region_code', l.region_code, 'region_name', l.region_name,
         'imd_rank', l.imd_rank, 'imd_decile', l.imd_decile, 'imd_score', l.imd_score,
         'income_rank', l.income_rank, 'income_decile', l.income_decile, 'income_score', l.income_score,
         'employment_rank', l.employment_rank, 'employment_decile', l.employment_decile, 'employment_score', l.employment_score,

@@ -3,6 +3,7 @@
 -- and point_source says which (METHODS.md, Editions and geography).
 INSERT INTO lsoa (
     edition, code, name, lad_code, lad_name, icb_code, icb_name,
+    msoa_code, msoa_name, region_code, region_name,
     imd_rank, imd_decile, imd_score,
     income_rank, income_decile, income_score,
     employment_rank, employment_decile, employment_score,
@@ -13,6 +14,7 @@ INSERT INTO lsoa (
     environment_rank, environment_decile, environment_score,
     population, geom, point, point_source)
 SELECT $1, d.code, d.name, d.lad_code, d.lad_name, d.icb_code, d.icb_name,
+    d.msoa_code, d.msoa_name, d.region_code, d.region_name,
     d.imd_rank, d.imd_decile, d.imd_score,
     d.income_rank, d.income_decile, d.income_score,
     d.employment_rank, d.employment_decile, d.employment_score,

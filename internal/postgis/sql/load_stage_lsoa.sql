@@ -1,5 +1,6 @@
 CREATE TEMP TABLE stage_lsoa (
     code text, name text, lad_code text, lad_name text, icb_code text, icb_name text,
+    msoa_code text, msoa_name text, region_code text, region_name text,
     imd_rank int, imd_decile smallint, imd_score float8,
     income_rank int, income_decile smallint, income_score float8,
     employment_rank int, employment_decile smallint, employment_score float8,
