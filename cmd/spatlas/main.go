@@ -58,6 +58,7 @@ func commands() []command {
 		{"run", "start the database if needed, migrate, load what changed, and serve", cmdRun},
 		{"serve", "serve the OGC API, analysis endpoints and the map", cmdServe},
 		{"load", "load source datasets from SPATLAS_DATA into the database (only what changed)", cmdLoad},
+		{"build", "recompute the need-versus-provision metrics of the loaded editions (only what changed)", cmdBuild},
 		{"import", "load one file of community assets or link worker services, or a live Open Referral API", cmdImport},
 		{"reports", "print the load reports of the provision files: every row read, and why any was not loaded", cmdReports},
 		{"migrate", "apply database migrations", cmdMigrate},

@@ -15,11 +15,16 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	fs.SetOutput(e.stderr)
 	lf := addLoadFlags(fs, e)
 	sf := addServeFlags(fs, e)
+	bf := addBuildFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: spatlas run [flags]\n\nStarts the database if needed, migrates, loads what changed, and serves.\n\nflags:")
+		fmt.Fprintln(e.stderr, "usage: spatlas run [flags]\n\nStarts the database if needed, migrates, loads what changed, rebuilds the metrics that depend on it, and serves.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	params, err := bf.params()
+	if err != nil {
 		return err
 	}
 	eds, err := parseEditions(*lf.editions)
@@ -38,6 +43,9 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 		if err := loadProvision(ctx, e, db, *lf.dataDir, *lf.postcodes, false); err != nil {
 			return err
 		}
+	}
+	if err := buildEditions(ctx, e, db, eds, params, false); err != nil {
+		return err
 	}
 	return serve(ctx, e, db, sf)
 }

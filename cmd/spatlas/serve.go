@@ -55,6 +55,7 @@ func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 	h := server.New(server.Config{
 		Features:        db,
 		Provision:       db,
+		Analysis:        db,
 		Logger:          e.logger,
 		Web:             web.Dist(),
 		CacheBytes:      *sf.cacheMB << 20,

@@ -56,6 +56,21 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 	if err != nil {
 		return nil, storeError(err)
 	}
+	built := map[string][]string{}
+	brows, err := db.pool.Query(ctx, query("build_categories"))
+	if err != nil {
+		return nil, storeError(err)
+	}
+	var (
+		bed  string
+		cats []string
+	)
+	if _, err := pgx.ForEachRow(brows, []any{&bed, &cats}, func() error {
+		built[bed] = cats
+		return nil
+	}); err != nil {
+		return nil, storeError(err)
+	}
 	cs := make([]spatlas.Collection, 0, len(rs))
 	for _, r := range rs {
 		ed, err := spatlas.EditionByID(r.Edition)
@@ -71,6 +86,10 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 			Count:      r.Count,
 		}
 		c.Description = c.Title + ": deprivation from the " + ed.Title + " on LSOA " + strconv.Itoa(ed.LSOAVintage) + " geography"
+		if cats, ok := built[r.Edition]; ok {
+			c.Properties = append(c.Properties, spatlas.MetricProperties(r.Level, cats)...)
+			c.Description += ", with need-versus-provision metrics"
+		}
 		if r.MinX != nil {
 			c.BBox = [4]float64{*r.MinX, *r.MinY, *r.MaxX, *r.MaxY}
 		}
@@ -85,9 +104,11 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 
 func collectionTitle(ed spatlas.Edition, level string) string {
 	names := map[string]string{
-		spatlas.LevelLSOA: "Lower layer super output areas",
-		spatlas.LevelLAD:  "Local authority districts",
-		spatlas.LevelICB:  "Integrated care boards",
+		spatlas.LevelLSOA:   "Lower layer super output areas",
+		spatlas.LevelMSOA:   "Middle layer super output areas",
+		spatlas.LevelLAD:    "Local authority districts",
+		spatlas.LevelICB:    "Integrated care boards",
+		spatlas.LevelRegion: "Regions",
 	}
 	n := names[level]
 	if n == "" {
@@ -110,6 +131,7 @@ func collection(id string) (spatlas.Collection, error) {
 	if err != nil || props == nil {
 		return spatlas.Collection{}, notFound
 	}
+	props = append(props, spatlas.MetricProperties(level, nil)...)
 	return spatlas.Collection{ID: id, Edition: ed, Level: level, Properties: props}, nil
 }
 
@@ -128,7 +150,7 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 			bbox[i] = &q.BBox[i]
 		}
 	}
-	filter, err := filterJSON(c, q.Filters)
+	filter, metricFilter, err := filterJSON(c, q.Filters)
 	if err != nil {
 		return spatlas.FeaturePage{}, err
 	}
@@ -136,7 +158,7 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 	var loaded bool
 	err = db.pool.QueryRow(ctx, query("features"),
 		c.Edition.ID, c.Level, bbox[0], bbox[1], bbox[2], bbox[3], filter,
-		q.Limit, q.Offset, band(q.Zoom), decimals(q.Zoom), q.Properties,
+		q.Limit, q.Offset, band(q.Zoom), decimals(q.Zoom), q.Properties, metricFilter,
 	).Scan(&loaded, &page.NumberMatched, &page.NumberReturned, &page.Features)
 	if err == nil && !loaded {
 		return spatlas.FeaturePage{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", q.Collection)
@@ -167,33 +189,55 @@ func (db *DB) Feature(ctx context.Context, collectionID, id string, zoom *int, p
 	return b, nil
 }
 
-// filterJSON turns equality filters into a JSON object for jsonb containment, typed as the
-// properties are stored so that imd_decile=1 matches the number 1.
-func filterJSON(c spatlas.Collection, fs []spatlas.Filter) ([]byte, error) {
+// filterJSON turns equality filters into JSON objects for jsonb containment, typed as the
+// properties are stored so that imd_decile=1 matches the number 1: one for the area's own
+// properties, one for its metrics.
+func filterJSON(c spatlas.Collection, fs []spatlas.Filter) (own, metrics []byte, err error) {
 	if len(fs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	m := make(map[string]any, len(fs))
+	mm := make(map[string]any)
 	seen := make(map[string]string, len(fs))
 	for _, f := range fs {
 		p, ok := c.Property(f.Property)
 		if !ok || !p.Queryable {
-			return nil, spatlas.Errorf(spatlas.EINVALID, "%q is not a queryable property of %s", f.Property, c.ID)
+			return nil, nil, spatlas.Errorf(spatlas.EINVALID, "%q is not a queryable property of %s", f.Property, c.ID)
 		}
 		if prev, dup := seen[f.Property]; dup && prev != f.Value {
-			return []byte(`{"__no_property__":true}`), nil // two values for one property match nothing
+			return []byte(`{"__no_property__":true}`), nil, nil // two values for one property match nothing
 		}
 		seen[f.Property] = f.Value
+		dst := m
+		if spatlas.IsMetricProperty(f.Property) {
+			dst = mm
+		}
 		switch p.Type {
 		case spatlas.TypeInteger, spatlas.TypeNumber:
 			v, err := strconv.ParseFloat(f.Value, 64)
 			if err != nil {
-				return nil, spatlas.Errorf(spatlas.EINVALID, "%s=%q: want a number", f.Property, f.Value)
+				return nil, nil, spatlas.Errorf(spatlas.EINVALID, "%s=%q: want a number", f.Property, f.Value)
 			}
-			m[f.Property] = v
+			dst[f.Property] = v
+		case spatlas.TypeBoolean:
+			v, err := strconv.ParseBool(f.Value)
+			if err != nil {
+				return nil, nil, spatlas.Errorf(spatlas.EINVALID, "%s=%q: want true or false", f.Property, f.Value)
+			}
+			dst[f.Property] = v
 		default:
-			m[f.Property] = f.Value
+			dst[f.Property] = f.Value
 		}
 	}
-	return json.Marshal(m)
+	if len(m) > 0 {
+		if own, err = json.Marshal(m); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(mm) > 0 {
+		if metrics, err = json.Marshal(mm); err != nil {
+			return nil, nil, err
+		}
+	}
+	return own, metrics, nil
 }

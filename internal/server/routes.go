@@ -21,6 +21,9 @@ type Config struct {
 	Features spatlas.FeatureService
 	// Provision serves the load reports and categories of /api; nil leaves those routes out.
 	Provision spatlas.ProvisionService
+	// Analysis serves area profiles, underserved areas, inequality, downloads, the data
+	// dictionary and the datasets of /api; nil leaves those routes out.
+	Analysis spatlas.AnalysisService
 	// Logger receives the access log and the detail of internal errors. Nil discards.
 	Logger *slog.Logger
 	// Web is the built front end; it may lack index.html, in which case / says how to build it.
@@ -63,6 +66,9 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 		if cfg.Provision != nil {
 			r.Method(http.MethodGet, "/load-reports", handleLoadReports(cfg.Provision, logger))
 			r.Method(http.MethodGet, "/categories", handleCategories(cfg.Provision, logger))
+		}
+		if cfg.Analysis != nil {
+			analysisRoutes(r, cfg.Analysis, logger)
 		}
 	})
 

@@ -187,8 +187,9 @@ func RealDataDir(tb testing.TB) string {
 }
 
 // Real returns a database loaded with both editions and the provision files (link workers,
-// community assets) of SPATLAS_DATA, without a postcode lookup. Loads are skipped when the
-// inputs are unchanged, so test binaries share one load.
+// community assets) of SPATLAS_DATA, without a postcode lookup, and their metrics built with
+// the default parameters. Loads and builds are skipped when the inputs are unchanged, so test
+// binaries share them.
 func Real(tb testing.TB) *postgis.DB {
 	tb.Helper()
 	dir := RealDataDir(tb)
@@ -197,7 +198,21 @@ func Real(tb testing.TB) *postgis.DB {
 		Load(tb, db, dir, ed.ID)
 	}
 	LoadProvision(tb, db, dir)
+	Build(tb, db)
 	return db
+}
+
+// Build builds the metrics of every loaded edition with the default parameters, skipping what
+// is up to date.
+func Build(tb testing.TB, db *postgis.DB) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	for _, ed := range spatlas.Editions() {
+		if _, err := db.Build(ctx, ed.ID, spatlas.DefaultBuildParams(), false); err != nil && spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+			tb.Fatalf("build %s: %v", ed.ID, err)
+		}
+	}
 }
 
 // LoadProvision loads the provision files of dataDir into db, skipping those whose inputs are

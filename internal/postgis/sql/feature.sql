@@ -1,15 +1,17 @@
 -- One feature as a GeoJSON Feature, and whether its collection is loaded: one row always, the
 -- feature null when there is none. $1 edition, $2 level, $3 code, $4 zoom band (null for full
--- resolution), $5 decimal digits, $6 property names to keep (null for all).
+-- resolution), $5 decimal digits, $6 property names to keep (null for all). Properties are the
+-- area's own merged with its metrics from the last build.
 SELECT
     EXISTS (SELECT 1 FROM collection WHERE edition = $1 AND level = $2),
     (SELECT '{"type":"Feature","id":' || to_json(a.code)::text
         || ',"geometry":' || coalesce(ST_AsGeoJSON(CASE WHEN $4::smallint IS NULL THEN a.geom ELSE g.geom END, $5::int), 'null')
-        || ',"properties":' || CASE WHEN $6::text[] IS NULL THEN a.props::text
+        || ',"properties":' || CASE WHEN $6::text[] IS NULL THEN (a.props || coalesce(m.props, '{}'))::text
                ELSE (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}')::text
-                     FROM jsonb_each(a.props) e WHERE e.key = ANY ($6::text[])) END
+                     FROM jsonb_each(a.props || coalesce(m.props, '{}')) e WHERE e.key = ANY ($6::text[])) END
         || '}'
      FROM area a
+     LEFT JOIN area_metric m ON m.edition = a.edition AND m.level = a.level AND m.code = a.code
      LEFT JOIN area_geom g ON $4::smallint IS NOT NULL
          AND g.edition = a.edition AND g.level = a.level AND g.zoom = $4::smallint AND g.code = a.code
      WHERE a.edition = $1 AND a.level = $2 AND a.code = $3)

@@ -1,0 +1,2 @@
+-- Every edition's latest build.
+SELECT edition FROM build ORDER BY edition

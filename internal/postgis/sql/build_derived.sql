@@ -1,0 +1,32 @@
+-- $1 edition, $2 gap metric, $3 underserved maximum decile, $4 underserved maximum provision
+-- percentile. Need percentile n = 1 - (rank - 1)/(N - 1); provision percentile p = (rank - 1)/
+-- (N - 1) ranking from least to best provided with ties at the lowest rank (percent_rank), so
+-- every LSOA without provision gets 0; gap = n - p; underserved (METHODS.md).
+WITH v AS (
+    SELECT m.code,
+        CASE $2::text
+            WHEN 'assets_access_per_1k' THEN m.assets_access
+            WHEN 'lw_fte_per_10k' THEN m.lw_access
+            WHEN 'assets_per_1k' THEN m.assets_n::float8 / nullif(l.population, 0)
+            WHEN 'assets_within_1600m' THEN m.assets_within_1600m::float8
+        END AS x,
+        l.imd_rank, l.imd_decile, e.lsoa_count
+    FROM lsoa_metric m
+    JOIN lsoa l ON l.edition = m.edition AND l.code = m.code
+    JOIN edition e ON e.id = m.edition
+    WHERE m.edition = $1
+), p AS (
+    SELECT code, imd_decile,
+        1 - (imd_rank - 1)::float8 / (lsoa_count - 1) AS n,
+        CASE WHEN x IS NULL THEN NULL
+             ELSE percent_rank() OVER (PARTITION BY x IS NULL ORDER BY x) END AS p
+    FROM v
+)
+UPDATE lsoa_metric m SET
+    need_pct = p.n,
+    provision_pct = p.p,
+    gap = p.n - p.p,
+    underserved = p.imd_decile <= $3::int AND p.p <= $4::float8,
+    gi_z = NULL, gi_p = NULL, gi_sig = NULL
+FROM p
+WHERE m.edition = $1 AND m.code = p.code

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS b_pair, b_supply, b_access

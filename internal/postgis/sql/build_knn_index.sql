@@ -1,0 +1,1 @@
+CREATE INDEX ON b_knn USING gist (geom)

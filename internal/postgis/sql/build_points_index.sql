@@ -1,0 +1,1 @@
+CREATE INDEX ON b_point USING gist (point)
