@@ -80,7 +80,7 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 				return 0, err
 			}
 			start := time.Now()
-			n, err := importAssets(ctx, b, csvPath, tx)
+			n, err := importAssets(ctx, b, csvPath, tx, b.cfg.assets)
 			d := time.Since(start)
 			if err == nil {
 				b.logger.Info("spatlas asset import", "round", r, "assets", n, "duration", d.Round(time.Millisecond))
@@ -153,7 +153,7 @@ func (b *bench) ensureEditions(ctx context.Context) error {
 }
 
 // importAssets is the spatlas side: what spatlas import does with a CSV file.
-func importAssets(ctx context.Context, b *bench, path string, tx *taxonomy.Taxonomy) (int, error) {
+func importAssets(ctx context.Context, b *bench, path string, tx *taxonomy.Taxonomy, want int) (int, error) {
 	r, err := ingest.Open(path)
 	if err != nil {
 		return 0, err
@@ -169,8 +169,8 @@ func importAssets(ctx context.Context, b *bench, path string, tx *taxonomy.Taxon
 	if err != nil {
 		return 0, err
 	}
-	if rep.Loaded != b.cfg.assets {
-		return 0, fmt.Errorf("spatlas loaded %d of %d synthetic assets (rejected %d)", rep.Loaded, b.cfg.assets, rep.Rejected.Count)
+	if rep.Loaded != want {
+		return 0, fmt.Errorf("spatlas loaded %d of %d synthetic assets (rejected %d)", rep.Loaded, want, rep.Rejected.Count)
 	}
 	return rep.Loaded, nil
 }
