@@ -73,21 +73,37 @@ func (db *DB) AreaProfile(ctx context.Context, edition, code string) (spatlas.Ar
 	}
 
 	names := profileMetrics(ap.Area.Level)
-	rows, err := db.pool.Query(ctx, query("analysis_standings"), edition, ap.Area.Level, code, names)
+	if ap.Build == nil {
+		ap.NearestAssets, ap.NearestServices, err = db.nearby(ctx, edition, ap.Area.Level, code, 5)
+		return ap, err
+	}
+	cols := spatlas.MetricColumns(ap.Build.Categories)
+	pos := make([]int32, 0, len(names))
+	nameAt := map[int32]string{}
+	for i, c := range cols {
+		for _, n := range names {
+			if c.Name == n {
+				pos = append(pos, int32(i+1))
+				nameAt[int32(i+1)] = n
+			}
+		}
+	}
+	rows, err := db.pool.Query(ctx, query("analysis_standings"), edition, ap.Area.Level, code, pos)
 	if err != nil {
 		return ap, storeError(err)
 	}
 	byName := map[string]spatlas.ProfileMetric{}
 	for rows.Next() {
 		var (
-			name                   string
+			at                     int32
 			x                      *float64
 			rAll, nAll, rLAD, nLAD int
 			rICB, nICB             int
 		)
-		if err := rows.Scan(&name, &x, &rAll, &nAll, &rLAD, &nLAD, &rICB, &nICB); err != nil {
+		if err := rows.Scan(&at, &x, &rAll, &nAll, &rLAD, &nLAD, &rICB, &nICB); err != nil {
 			return ap, storeError(err)
 		}
+		name := nameAt[at]
 		pm := spatlas.ProfileMetric{Name: name}
 		if x != nil {
 			pm.Value = *x

@@ -405,6 +405,7 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 	type out struct {
 		level, code, lad, icb string
 		props                 []byte
+		vals                  []*float64
 	}
 	var outs []out
 	for _, r := range lsoas {
@@ -413,7 +414,7 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 		if err != nil {
 			return nil, err
 		}
-		outs = append(outs, out{spatlas.LevelLSOA, r.code, r.parents[1], r.parents[2], b})
+		outs = append(outs, out{spatlas.LevelLSOA, r.code, r.parents[1], r.parents[2], b, values(cols, m)})
 	}
 	for i, level := range spatlas.Levels()[1:] {
 		groups := map[string][]*lsoaRow{}
@@ -436,7 +437,7 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 				return nil, err
 			}
 			lad, icb := whole(groups[code], 1), whole(groups[code], 2)
-			outs = append(outs, out{level, code, lad, icb, b})
+			outs = append(outs, out{level, code, lad, icb, b, values(cols, m)})
 		}
 	}
 	all := make([]*lsoaRow, len(lsoas))
@@ -449,14 +450,47 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 	if _, err := tx.Exec(ctx, query("build_props_delete"), edition); err != nil {
 		return nil, err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_metric"}, []string{"edition", "level", "code", "props", "lad_code", "icb_code"},
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_metric"}, []string{"edition", "level", "code", "props"},
 		pgx.CopyFromSlice(len(outs), func(i int) ([]any, error) {
 			o := outs[i]
-			return []any{edition, o.level, o.code, string(o.props), nullable(o.lad), nullable(o.icb)}, nil
+			return []any{edition, o.level, o.code, string(o.props)}, nil
+		})); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, query("build_values_delete"), edition); err != nil {
+		return nil, err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_value"}, []string{"edition", "level", "code", "lad_code", "icb_code", "vals"},
+		pgx.CopyFromSlice(len(outs), func(i int) ([]any, error) {
+			o := outs[i]
+			return []any{edition, o.level, o.code, nullable(o.lad), nullable(o.icb), o.vals}, nil
 		})); err != nil {
 		return nil, err
 	}
 	return england, nil
+}
+
+// values returns the published numeric metrics of an area by column position (nil where there is
+// none), for ranking areas without parsing their properties.
+func values(cols []spatlas.Column, m map[string]any) []*float64 {
+	vs := make([]*float64, len(cols))
+	for i, c := range cols {
+		var f float64
+		switch v := m[c.Name].(type) {
+		case json.Number:
+			x, err := v.Float64()
+			if err != nil {
+				continue
+			}
+			f = x
+		case int64:
+			f = float64(v)
+		default:
+			continue
+		}
+		vs[i] = &f
+	}
+	return vs
 }
 
 // whole returns the parent (by index: 1 LAD, 2 ICB) shared by every LSOA of an area, or "".

@@ -7,7 +7,8 @@
 // set, receives a screenshot of each stage; E2E_TIMEOUT_MS bounds each wait (default 60000).
 //
 // These tests are of the deprivation choropleth: they switch the provision overlays off (the hash
-// layers= is empty) so that a click lands on an area. provision.test.mjs tests the overlays.
+// layers= is empty) so that a click lands on an area. provision.test.mjs tests the overlays,
+// layers.test.mjs the layer switch and the area panel's profile.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REQUIRED, TIMEOUT, launch, pageURL, screenshot as save, skipReason } from './browser.mjs';
@@ -61,23 +62,29 @@ describe('spatlas map', { skip: reason }, () => {
   }
 
   // clickArea clicks the map at its centre (then a little around it, should the centre fall on a
-  // boundary) until a popup opens, and returns the popup's fields.
+  // boundary) until the area panel opens, waits for the area's profile, and returns the panel's
+  // fields.
   async function clickArea() {
     const box = await page.locator('#map').boundingBox();
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
-    const popup = page.locator('.leaflet-popup-content .area');
+    const panel = page.locator('#area-panel');
     for (const [dx, dy] of [[0, 0], [12, 0], [0, 12], [-12, 0], [0, -12]]) {
       await page.mouse.click(cx + dx, cy + dy);
       try {
-        await popup.waitFor({ state: 'visible', timeout: 3000 });
+        await panel.waitFor({ state: 'visible', timeout: 3000 });
         break;
       } catch {
         // try the next point
       }
     }
-    await popup.waitFor({ state: 'visible', timeout: 1000 });
-    return popup.evaluate((node) => {
+    await panel.waitFor({ state: 'visible', timeout: 1000 });
+    await page.waitForFunction(() => {
+      const p = document.getElementById('area-panel');
+      if (p.dataset.state === 'error') throw new Error(`the area panel reports an error: ${p.querySelector('.panel-status').textContent}`);
+      return p.dataset.state === 'ready';
+    }, null, { timeout: TIMEOUT, polling: 100 });
+    return panel.evaluate((node) => {
       const field = (name) => {
         const f = node.querySelector(`[data-field="${name}"]`);
         return f ? f.textContent.trim() : null;
@@ -96,9 +103,9 @@ describe('spatlas map', { skip: reason }, () => {
     });
   }
 
-  async function closePopup() {
-    await page.locator('.leaflet-popup-close-button').click();
-    await page.locator('.leaflet-popup').waitFor({ state: 'detached' });
+  async function closePanel() {
+    await page.getByRole('button', { name: 'Close the area panel' }).click();
+    await page.locator('#area-panel').waitFor({ state: 'hidden' });
   }
 
   test('the page loads with the district choropleth and its legend', async () => {
@@ -123,9 +130,9 @@ describe('spatlas map', { skip: reason }, () => {
     const area = await clickArea();
     assert.equal(area.level, 'lad');
     assert.equal(area.edition, d.edition);
-    assert.match(area.code, /^E0[6789]\d{6}$/, `district code in the popup: ${area.text}`);
-    assert.match(area.avgRank, /^\d{1,3}(,\d{3})*\.\d{2}$/, `average rank in the popup: ${area.text}`);
-    await closePopup();
+    assert.match(area.code, /^E0[6789]\d{6}$/, `district code in the panel: ${area.text}`);
+    assert.match(area.avgRank, /^\d{1,3}(,\d{3})*\.\d{2}$/, `average rank in the panel: ${area.text}`);
+    await closePanel();
   });
 
   test('zoomed in on Middlesbrough, the LSOA choropleth loads and a click shows an LSOA', async () => {
@@ -141,10 +148,10 @@ describe('spatlas map', { skip: reason }, () => {
     const area = await clickArea();
     assert.equal(area.level, 'lsoa');
     assert.equal(area.edition, d.edition);
-    assert.match(area.code, /^E01\d{6}$/, `LSOA code in the popup: ${area.text}`);
-    assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the popup: ${area.text}`);
-    assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the popup: ${area.text}`);
-    for (const domain of area.domains) assert.match(domain, /^([1-9]|10)$/, `domain deciles in the popup: ${area.text}`);
+    assert.match(area.code, /^E01\d{6}$/, `LSOA code in the panel: ${area.text}`);
+    assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the panel: ${area.text}`);
+    assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the panel: ${area.text}`);
+    for (const domain of area.domains) assert.match(domain, /^([1-9]|10)$/, `domain deciles in the panel: ${area.text}`);
     await screenshot('map-lsoa.png');
   });
 
@@ -162,18 +169,18 @@ describe('spatlas map', { skip: reason }, () => {
     await page.keyboard.press('ArrowRight');
     const other = await page.locator('input[name="edition"]:checked').getAttribute('value');
     assert.notEqual(other, lsoaEdition, 'the arrow key selected another edition');
-    // The popup of the previous edition closes (after Leaflet's fade-out).
-    await page.locator('.leaflet-popup').waitFor({ state: 'detached', timeout: 2000 });
+    // The panel of the previous edition's area closes.
+    await page.locator('#area-panel').waitFor({ state: 'hidden', timeout: 2000 });
 
     await waitReady({ layer: 'lsoa', edition: other, minCount: 10 });
     assert.match(await page.locator('#legend').textContent(), new RegExp(other.replace(/^\D+/, '')));
 
     const area = await clickArea();
     assert.equal(area.level, 'lsoa');
-    assert.equal(area.edition, other, `the popup is of the other edition: ${area.text}`);
-    assert.match(area.code, /^E01\d{6}$/, `LSOA code in the popup: ${area.text}`);
-    assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the popup: ${area.text}`);
-    assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the popup: ${area.text}`);
+    assert.equal(area.edition, other, `the panel is of the other edition: ${area.text}`);
+    assert.match(area.code, /^E01\d{6}$/, `LSOA code in the panel: ${area.text}`);
+    assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the panel: ${area.text}`);
+    assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the panel: ${area.text}`);
     await screenshot(`map-lsoa-${other}.png`);
   });
 

@@ -1,19 +1,31 @@
-// spatlas map: deprivation choropleths over the OGC API - Features collections of the server.
+// spatlas map: choropleths of need, provision and the gap between them over the OGC API -
+// Features collections of the server.
 //
 // Zoomed out, the map shows the local authority districts (LAD) of the selected edition, fetched
-// once per edition. Zoomed in (LSOA_MIN_ZOOM and closer), it shows the LSOAs of the padded view,
-// fetched per view with bbox and zoom, following next links; a view change aborts a stale load.
+// once per edition and set of properties. Zoomed in (LSOA_MIN_ZOOM and closer), it shows the LSOAs
+// of the padded view, fetched per view with bbox and zoom, following next links; a view change
+// aborts a stale load. Each request asks (properties=) only for what the active layer needs.
 //
-// The view and the edition are kept in the location hash (#edition=iod2025&map=14/54.57450/-1.23500),
-// so a view can be shared and set from outside. For tests, <body> carries data-state ("loading",
+// The layer switch (layers.js) chooses what the areas are coloured by: need (IMD and domain
+// deciles, need percentile), provision (access to assets, link worker FTE per 10,000), the gap,
+// underserved areas and hot spots. A click on an area opens its profile in the area panel
+// (panel.js).
+//
+// The view, the edition and the layer are kept in the location hash
+// (#edition=iod2025&map=14/54.57450/-1.23500&layer=gap; the default layer, imd, is not written), so
+// a view can be shared and set from outside. For tests, <body> carries data-state ("loading",
 // "ready", "error"), and once the active layer has rendered data-layer ("lad", "lsoa"),
-// data-edition and data-count (features in the active layer).
+// data-theme (the layer id), data-edition, data-count (features in the active layer),
+// data-fills (the distinct fill colours drawn, space-separated) and data-paint (a fingerprint of
+// every area's fill).
 //
 // The provision overlays (community assets and link worker services) live in provision.js; they
 // add their own part to the hash (layers=, cat=) and their own data attributes to <body>.
 
-import { bboxParam, dec1, dec2, el, fetchPages, fmtInt, frame, getJSON, int, isNum } from './util.js';
+import { bboxParam, el, fetchPages, fmtInt, frame, getJSON, isNum } from './util.js';
 import { Provision } from './provision.js';
+import { DEFAULT_LAYER, NO_DATA, isLayer, layerById, layerSwitch, makeScale, paramsText, propsFor } from './layers.js';
+import { AreaPanel } from './panel.js';
 
 const LSOA_MIN_ZOOM = 11; // zoom from which LSOAs replace districts
 const LAD_ZOOM = 8; // generalisation asked for the district layer, shown at every zoom below LSOA_MIN_ZOOM
@@ -23,42 +35,18 @@ const MAX_PAGES = 40; // a safety stop when following next links
 const DEBOUNCE_MS = 200;
 const VIEW_PAD = 0.3; // share of the view added on each side of an LSOA request
 const ENGLAND = [[49.85, -6.45], [55.85, 1.8]]; // fallback extent: [[south, west], [north, east]]
+const FAINT_OPACITY = 0.3; // share of the fill opacity of a faint area
 
 const OGL_ATTRIBUTION =
   'Contains public sector information licensed under the ' +
   '<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">Open Government Licence v3.0</a>; ' +
   'Contains OS data © Crown copyright and database right';
 
-// Viridis in ten steps: colour-blind safe and readable in greyscale. Index 0 is decile 1, the most
-// deprived tenth, and the darkest.
-const RAMP = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
-const NO_DATA = '#bdbdbd';
-
-const DOMAINS = [
-  ['income', 'Income'],
-  ['employment', 'Employment'],
-  ['education', 'Education, skills and training'],
-  ['health', 'Health deprivation and disability'],
-  ['crime', 'Crime'],
-  ['housing', 'Barriers to housing and services'],
-  ['environment', 'Living environment'],
-];
-
 // LSOAs in England per edition: the N of "rank r of N".
 const LSOA_COUNT = { iod2019: 32844, iod2025: 33755 };
 
-const LSOA_PROPERTIES = [
-  'code', 'name', 'lad_name', 'imd_rank', 'imd_decile',
-  ...DOMAINS.map(([d]) => `${d}_decile`),
-  'population',
-];
-const LAD_PROPERTIES = ['code', 'name', 'lsoa_count', 'lsoa_decile1_count', 'lsoa_decile1_pct', 'imd_avg_rank', 'population'];
-
-// Classes of lsoa_decile1_pct, most deprived first: [lowest value in the class, label].
-const PCT_CLASSES = [
-  [50, '50% or more'], [40, '40% to 50%'], [30, '30% to 40%'], [20, '20% to 30%'], [15, '15% to 20%'],
-  [10, '10% to 15%'], [5, '5% to 10%'], [2.5, '2.5% to 5%'], [Number.MIN_VALUE, 'above 0 to 2.5%'], [0, 'none'],
-];
+// Every property is available when a collection does not list its properties.
+const ANY = { has: () => true, size: 0 };
 
 function editionYear(edition) {
   const m = /(\d{4})/.exec(edition);
@@ -69,19 +57,6 @@ function editionLabel(edition) {
   return `IoD ${editionYear(edition)}`;
 }
 
-function textColour(index) {
-  return index < 5 ? '#fff' : '#000';
-}
-
-function decileBadge(decile, field) {
-  if (!isNum(decile) || decile < 1 || decile > 10) return el('span', { 'data-field': field }, 'n/a');
-  return el('span', {
-    class: 'decile',
-    'data-field': field,
-    style: { background: RAMP[decile - 1], color: textColour(decile - 1) },
-  }, String(decile));
-}
-
 function hashParams() {
   return new URLSearchParams(location.hash.replace(/^#/, ''));
 }
@@ -90,6 +65,8 @@ function readHash(params = hashParams()) {
   const out = {};
   const edition = params.get('edition');
   if (edition) out.edition = edition;
+  const layer = params.get('layer');
+  if (layer && isLayer(layer)) out.layer = layer;
   const parts = (params.get('map') || '').split('/').map(Number);
   if (parts.length === 3 && parts.every(Number.isFinite) && Math.abs(parts[1]) <= 90 && Math.abs(parts[2]) <= 180) {
     out.view = { zoom: parts[0], center: [parts[1], parts[2]] };
@@ -98,14 +75,16 @@ function readHash(params = hashParams()) {
 }
 
 // editionsOf lists the editions that have both a district and an LSOA collection, oldest first,
-// with the union of their extents.
+// with the union of their extents and the properties each level publishes.
 function editionsOf(collections) {
   const byEdition = new Map();
   for (const c of collections) {
     const m = /^(.+)-(lsoa|lad)$/.exec(c.id || '');
     if (!m) continue;
-    const e = byEdition.get(m[1]) || { id: m[1], levels: {}, bbox: null };
+    const e = byEdition.get(m[1]) || { id: m[1], levels: {}, props: {}, bbox: null };
     e.levels[m[2]] = c;
+    const props = c.spatlas && Array.isArray(c.spatlas.properties) ? c.spatlas.properties.map((p) => p && p.name).filter(Boolean) : null;
+    e.props[m[2]] = props ? new Set(props) : ANY;
     const b = c.extent && c.extent.spatial && c.extent.spatial.bbox && c.extent.spatial.bbox[0];
     if (Array.isArray(b) && b.length >= 4 && b.slice(0, 4).every(isNum)) {
       const box = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
@@ -118,31 +97,8 @@ function editionsOf(collections) {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-// avgRankClasses splits the districts into tenths by average rank, most deprived (highest) first.
-function avgRankClasses(features) {
-  const values = features.map((f) => f.properties && f.properties.imd_avg_rank).filter(isNum).sort((a, b) => b - a);
-  const classes = [];
-  const n = values.length;
-  for (let i = 0; i < 10 && n > 0; i++) {
-    const slice = values.slice(Math.floor((i * n) / 10), Math.floor(((i + 1) * n) / 10));
-    if (slice.length) classes.push({ max: slice[0], min: slice[slice.length - 1] });
-    else classes.push(null);
-  }
-  return classes;
-}
-
-function pctClass(pct) {
-  if (!isNum(pct)) return -1;
-  if (pct <= 0) return PCT_CLASSES.length - 1;
-  return PCT_CLASSES.findIndex(([lo]) => pct >= lo);
-}
-
-function avgRankClass(rank, classes) {
-  if (!isNum(rank)) return -1;
-  for (let i = 0; i < classes.length; i++) {
-    if (classes[i] && rank >= classes[i].min) return i;
-  }
-  return classes.length - 1;
+function sameSet(a, b) {
+  return a.length === b.size && a.every((x) => b.has(x));
 }
 
 class Atlas {
@@ -151,14 +107,18 @@ class Atlas {
     this.editions = editions;
     this.edition = options.edition;
     this.measure = options.measure;
+    this.theme = layerById(options.layer);
     this.els = options.els;
     this.fillOpacity = options.basemap ? 0.65 : 0.85;
     this.renderer = L.canvas({ padding: 0.5 });
-    this.popup = L.popup({ maxWidth: 340, autoPanPadding: [24, 24] });
-    this.ladData = new Map(); // edition -> Promise<{features, classes}>
+    this.ladData = new Map(); // edition -> {props: Set, promise: Promise<{features}>}
     this.lad = null; // {edition, layer, data}
-    this.lsoa = null; // {edition, zoom, bounds, layer, count}
-    this.active = null; // the layer group on the map
+    this.lsoa = null; // {edition, zoom, bounds, props, layer, features}
+    this.active = null; // {level, layer, features}: the layer group on the map
+    this.paint = { lad: null, lsoa: null }; // the scale each level is drawn with
+    this.selected = null; // code of the area shown in the panel
+    this.dictionary = new Map(); // /api/dictionary columns by name
+    this.builds = new Map(); // edition -> Promise<build record or null>
     this.seq = 0;
     this.abort = null;
     this.timer = 0;
@@ -166,10 +126,27 @@ class Atlas {
 
     const Legend = L.Control.extend({
       options: { position: 'bottomright' },
-      onAdd: () => el('section', { class: 'legend', id: 'legend', 'aria-label': 'Legend', hidden: '' }),
+      onAdd: () => {
+        const box = el('section', { class: 'legend', id: 'legend', 'aria-label': 'Legend', hidden: '' });
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      },
     });
     this.legend = new Legend();
     this.legend.addTo(map);
+    this.switch = layerSwitch({ layer: this.theme.id, onChange: (id) => this.setLayer(id) });
+    this.switch.addTo(map);
+
+    this.panel = new AreaPanel(map, {
+      container: options.panel,
+      dictionary: () => this.dictionary,
+      onBuild: (edition, build) => {
+        if (!this.builds.has(edition)) this.builds.set(edition, Promise.resolve(build));
+      },
+      onOpen: (code) => this.select(code),
+      onClose: () => this.select(null),
+      lsoaCount: (edition) => LSOA_COUNT[edition] || null,
+    });
   }
 
   setState(state, info) {
@@ -177,14 +154,61 @@ class Atlas {
     ds.state = state;
     if (info) {
       ds.layer = info.layer;
+      ds.theme = info.theme;
       ds.edition = info.edition;
       ds.count = String(info.count);
+      ds.fills = info.fills;
+      ds.paint = info.paint;
     }
   }
 
   status(text, state) {
     this.els.status.textContent = text;
     this.setState(state);
+  }
+
+  // loadDictionary reads /api/dictionary for the units and definitions of the legends and panel.
+  async loadDictionary() {
+    try {
+      const d = await getJSON('api/dictionary');
+      for (const c of (d && Array.isArray(d.columns) ? d.columns : [])) {
+        if (c && typeof c.name === 'string') this.dictionary.set(c.name, c);
+      }
+    } catch (err) {
+      // The legends fall back to their own units; the panel shows no definitions.
+      console.warn(`spatlas: no data dictionary: ${err.message}`);
+      return;
+    }
+    if (this.active) this.showLegend(this.active.level, this.edition);
+  }
+
+  unit(name) {
+    const c = this.dictionary.get(name);
+    return c && typeof c.unit === 'string' && c.unit ? c.unit : null;
+  }
+
+  // buildFor resolves to the build record of an edition (its parameters), or to null when the
+  // edition has none. It is read from the builds of /api/datasets or, should that not answer,
+  // from the profile of an area of the edition (code).
+  buildFor(edition, code) {
+    let p = this.builds.get(edition);
+    if (!p) {
+      p = getJSON('api/datasets')
+        .then((d) => {
+          if (!d || !Array.isArray(d.builds)) throw new Error('/api/datasets: no builds listed');
+          return d.builds.find((b) => b && b.edition === edition) || null;
+        })
+        .catch(() => {
+          const url = new URL(`api/areas/${encodeURIComponent(code)}`, document.baseURI);
+          url.searchParams.set('edition', edition);
+          return getJSON(url.href).then((profile) => (profile && profile.build) || null);
+        });
+      p.catch(() => {
+        if (this.builds.get(edition) === p) this.builds.delete(edition);
+      });
+      this.builds.set(edition, p);
+    }
+    return p;
   }
 
   // schedule runs update after the view has settled; a load in flight is stale from now on.
@@ -218,90 +242,137 @@ class Atlas {
     this.edition = edition;
     const radio = document.getElementById(`edition-${edition}`);
     if (radio) radio.checked = true;
-    this.map.closePopup();
+    this.panel.close();
     this.writeHash();
     this.update();
   }
 
   setMeasure(measure) {
     this.measure = measure;
-    if (this.lad) {
-      const data = this.lad.data;
-      this.lad.layer.setStyle((f) => this.ladStyle(f, data));
-      if (this.active === this.lad.layer) this.showLegend('lad', this.lad.edition, data);
-    }
+    if (this.active && this.active.level === 'lad') this.update();
+  }
+
+  setLayer(id) {
+    const layer = layerById(id);
+    if (layer === this.theme) return;
+    this.theme = layer;
+    this.switch.show(layer.id);
+    this.writeHash();
+    this.update();
   }
 
   writeHash() {
     const c = this.map.getCenter();
-    const hash = `#edition=${this.edition}&map=${this.map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}${this.hashExtra()}`;
+    const layer = this.theme.id === DEFAULT_LAYER ? '' : `&layer=${this.theme.id}`;
+    const hash = `#edition=${this.edition}&map=${this.map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}${layer}${this.hashExtra()}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
-  loadLAD(edition) {
-    let p = this.ladData.get(edition);
-    if (!p) {
-      const url = this.itemsURL(`${edition}-lad`, { zoom: LAD_ZOOM, limit: LAD_LIMIT, properties: LAD_PROPERTIES.join(',') });
-      // Not aborted by view changes: districts are fetched once per edition and kept.
-      p = this.fetchAll(url, null, null, 'local authority districts').then((features) => ({
-        features,
-        classes: avgRankClasses(features),
-      }));
-      p.catch(() => this.ladData.delete(edition));
-      this.ladData.set(edition, p);
-    }
-    return p;
+  // needed lists the properties of a level the active layer needs, of those the level publishes.
+  needed(edition, level) {
+    const e = this.editions.find((x) => x.id === edition);
+    const available = (e && e.props[level]) || ANY;
+    return ['code', 'name', ...propsFor(this.theme, level, this.measure)].filter((p, i, all) => available.has(p) && all.indexOf(p) === i);
+  }
+
+  available(level) {
+    const e = this.editions.find((x) => x.id === this.edition);
+    return (e && e.props[level]) || ANY;
+  }
+
+  // loadLAD loads the districts of an edition with at least the given properties; what is loaded
+  // is kept, and a later load asks for the union of the properties.
+  loadLAD(edition, need) {
+    const cached = this.ladData.get(edition);
+    if (cached && need.every((p) => cached.props.has(p))) return cached.promise;
+    const props = new Set([...(cached ? cached.props : []), ...need]);
+    const url = this.itemsURL(`${edition}-lad`, { zoom: LAD_ZOOM, limit: LAD_LIMIT, properties: [...props].join(',') });
+    const promise = this.fetchAll(url, null, null, 'districts').then((features) => ({ features }));
+    const entry = { props, promise };
+    promise.catch(() => {
+      if (this.ladData.get(edition) === entry) this.ladData.delete(edition);
+    });
+    this.ladData.set(edition, entry);
+    return promise;
   }
 
   async showLAD(edition, seq) {
-    if (!this.lad || this.lad.edition !== edition) {
+    const need = this.needed(edition, 'lad');
+    const cached = this.ladData.get(edition);
+    if (!cached || !need.every((p) => cached.props.has(p))) {
       this.status(`Loading the ${editionLabel(edition)} local authority districts…`, 'loading');
-      const data = await this.loadLAD(edition);
-      if (seq !== this.seq) return;
-      const layer = this.makeLayer({ type: 'FeatureCollection', features: data.features }, (f) => this.ladStyle(f, data), 'lad', edition, data);
+    }
+    const data = await this.loadLAD(edition, need);
+    if (seq !== this.seq) return;
+    if (!this.lad || this.lad.edition !== edition || this.lad.data !== data) {
+      const layer = this.makeLayer({ type: 'FeatureCollection', features: data.features }, 'lad', edition);
       if (this.lad) this.lad.layer.remove();
       this.lad = { edition, layer, data };
     }
-    this.activate(this.lad.layer);
-    this.showLegend('lad', edition, this.lad.data);
+    this.activate('lad', this.lad.layer, data.features);
+    const { fills, paint } = this.restyle();
+    this.showLegend('lad', edition);
     await frame();
     if (seq !== this.seq) return;
-    const n = this.lad.data.features.length;
+    const n = data.features.length;
     this.els.status.textContent = `${editionLabel(edition)} · ${fmtInt(n)} districts · zoom in for LSOAs`;
-    this.setState('ready', { layer: 'lad', edition, count: n });
+    this.setState('ready', { layer: 'lad', theme: this.theme.id, edition, count: n, fills, paint });
   }
 
   async showLSOA(edition, seq, signal) {
     const zoom = Math.round(this.map.getZoom());
     const view = this.map.getBounds();
     const cur = this.lsoa;
+    const need = this.needed(edition, 'lsoa');
     // Finer geometry is fine when zooming out, as long as it covers the view.
-    if (!(cur && cur.edition === edition && cur.zoom >= zoom && cur.bounds.contains(view))) {
+    if (!(cur && cur.edition === edition && cur.zoom >= zoom && cur.bounds.contains(view) && need.every((p) => cur.props.has(p)))) {
       this.status(`Loading the ${editionLabel(edition)} LSOAs…`, 'loading');
       const bounds = view.pad(VIEW_PAD);
       const bbox = bboxParam(bounds);
-      const url = this.itemsURL(`${edition}-lsoa`, { bbox, zoom, limit: LSOA_LIMIT, properties: LSOA_PROPERTIES.join(',') });
+      const url = this.itemsURL(`${edition}-lsoa`, { bbox, zoom, limit: LSOA_LIMIT, properties: need.join(',') });
       const features = await this.fetchAll(url, signal, seq, 'LSOAs');
       if (seq !== this.seq) return;
-      const layer = this.makeLayer({ type: 'FeatureCollection', features }, (f) => this.lsoaStyle(f), 'lsoa', edition);
+      const layer = this.makeLayer({ type: 'FeatureCollection', features }, 'lsoa', edition);
       if (cur) cur.layer.remove();
-      this.lsoa = { edition, zoom, bounds, layer, count: features.length };
+      this.lsoa = { edition, zoom, bounds, props: new Set(need), layer, features };
     }
-    this.activate(this.lsoa.layer);
+    this.activate('lsoa', this.lsoa.layer, this.lsoa.features);
+    const { fills, paint } = this.restyle();
     this.showLegend('lsoa', edition);
     await frame();
     if (seq !== this.seq) return;
-    const n = this.lsoa.count;
+    const n = this.lsoa.features.length;
     this.els.status.textContent = n
       ? `${editionLabel(edition)} · ${fmtInt(n)} LSOAs`
       : `${editionLabel(edition)} · no LSOAs here`;
-    this.setState('ready', { layer: 'lsoa', edition, count: n });
+    this.setState('ready', { layer: 'lsoa', theme: this.theme.id, edition, count: n, fills, paint });
   }
 
-  activate(layer) {
-    if (this.active && this.active !== layer) this.active.remove();
+  activate(level, layer, features) {
+    if (this.active && this.active.layer !== layer) this.active.layer.remove();
     if (!this.map.hasLayer(layer)) layer.addTo(this.map);
-    this.active = layer;
+    this.active = { level, layer, features };
+  }
+
+  // restyle draws the active layer with the scale of the active theme and returns the distinct
+  // fill colours drawn, space-separated, and a fingerprint of the fill of every area.
+  restyle() {
+    const { level, layer, features } = this.active;
+    this.paint[level] = makeScale(this.theme, level, features, {
+      available: this.available(level),
+      measure: this.measure,
+      unit: (name) => this.unit(name),
+    });
+    layer.setStyle(layer.options.style);
+    const fills = new Set();
+    let paint = 2166136261; // FNV-1a over the areas' codes and fills
+    layer.eachLayer((l) => {
+      const fill = (l.options && l.options.fillColor) || '';
+      if (fill) fills.add(fill);
+      const p = (l.feature && l.feature.properties) || {};
+      for (const ch of `${p.code}:${fill}:${l.options.fillOpacity};`) paint = Math.imul(paint ^ ch.charCodeAt(0), 16777619);
+    });
+    return { fills: [...fills].sort().join(' '), paint: (paint >>> 0).toString(16) };
   }
 
   itemsURL(collection, params) {
@@ -324,104 +395,83 @@ class Atlas {
     return features;
   }
 
-  makeLayer(fc, style, level, edition, data) {
-    const layer = L.geoJSON(fc, { renderer: this.renderer, style });
+  makeLayer(fc, level, edition) {
+    const layer = L.geoJSON(fc, { renderer: this.renderer, style: (f) => this.style(f, level) });
     layer.on('mouseover', (e) => {
-      e.layer.setStyle({ weight: 2.5, color: '#000', opacity: 1, fillOpacity: Math.min(1, this.fillOpacity + 0.1) });
+      e.layer.setStyle({ weight: 2.5, color: '#000', opacity: 1 });
       e.layer.bringToFront();
     });
     layer.on('mouseout', (e) => layer.resetStyle(e.layer));
     layer.on('click', (e) => {
-      const content = level === 'lad' ? this.ladPopup(e.layer.feature, edition) : this.lsoaPopup(e.layer.feature, edition);
-      this.popup.setLatLng(e.latlng).setContent(content).openOn(this.map);
+      const f = e.layer.feature;
+      const p = f.properties || {};
+      const code = p.code || f.id;
+      if (!code) return;
+      this.panel.open({ code, level, name: p.name, properties: p, edition });
+      // The panel narrows the map: keep the area clicked in view.
+      if (!this.map.getBounds().pad(-0.05).contains(e.latlng)) this.map.panTo(e.latlng);
     });
     return layer;
   }
 
-  lsoaStyle(f) {
-    const d = f.properties && f.properties.imd_decile;
-    const fill = isNum(d) && d >= 1 && d <= 10 ? RAMP[d - 1] : NO_DATA;
-    return { color: '#ffffff', weight: 0.5, opacity: 0.7, fillColor: fill, fillOpacity: this.fillOpacity };
-  }
-
-  ladStyle(f, data) {
+  style(f, level) {
     const p = f.properties || {};
-    const i = this.measure === 'avgrank' ? avgRankClass(p.imd_avg_rank, data.classes) : pctClass(p.lsoa_decile1_pct);
-    const fill = i >= 0 ? RAMP[i] : NO_DATA;
-    return { color: '#ffffff', weight: 0.8, opacity: 0.8, fillColor: fill, fillOpacity: this.fillOpacity };
+    const s = this.paint[level];
+    const c = s ? s.fill(p) : null;
+    const st = level === 'lad'
+      ? { color: '#ffffff', weight: 0.8, opacity: 0.8 }
+      : { color: '#ffffff', weight: 0.5, opacity: 0.7 };
+    st.fillColor = c ? c.fill : NO_DATA;
+    st.fillOpacity = c && c.faint ? this.fillOpacity * FAINT_OPACITY : this.fillOpacity;
+    if (this.selected && (p.code || f.id) === this.selected) Object.assign(st, { color: '#000000', weight: 3, opacity: 1 });
+    return st;
   }
 
-  showLegend(level, edition, data) {
+  // select outlines the area with the code (null for none).
+  select(code) {
+    this.selected = code;
+    if (this.active) this.active.layer.setStyle(this.active.layer.options.style);
+  }
+
+  showLegend(level, edition) {
+    const s = this.paint[level];
+    if (!s) return;
+    const lg = s.legend;
     const box = this.legend.getContainer();
-    const items = [];
-    let title;
-    let note;
-    if (level === 'lsoa') {
-      title = `LSOAs by IMD decile, ${editionLabel(edition)}`;
-      for (let i = 0; i < 10; i++) {
-        const label = i === 0 ? '1: most deprived 10%' : i === 9 ? '10: least deprived 10%' : String(i + 1);
-        items.push([RAMP[i], label]);
-      }
-      note = 'Decile of the LSOA among all LSOAs in England.';
-    } else if (this.measure === 'avgrank') {
-      title = `Districts by average rank, ${editionLabel(edition)}`;
-      data.classes.forEach((c, i) => {
-        if (!c) return;
-        const prefix = i === 0 ? '1 (most deprived)' : i === 9 ? '10 (least deprived)' : String(i + 1);
-        items.push([RAMP[i], `${prefix}: ${int.format(c.min)} to ${int.format(c.max)}`]);
-      });
-      note = 'Tenths of districts by the population-weighted average of their LSOAs\u2019 IMD ranks (higher = more deprived). Zoom in for LSOAs.';
-    } else {
-      title = `Districts: share of LSOAs in the most deprived 10%, ${editionLabel(edition)}`;
-      PCT_CLASSES.forEach(([, label], i) => items.push([RAMP[i], label]));
-      note = 'Zoom in for LSOAs.';
-    }
-    box.replaceChildren(
-      el('h2', {}, title),
-      el('ol', {}, items.map(([colour, label]) => el('li', {},
-        el('span', { class: 'swatch', style: { background: colour }, 'aria-hidden': 'true' }), label))),
-      el('p', { class: 'note' }, note),
-    );
+    const params = lg.params ? el('p', { class: 'note params', 'data-field': 'params' }, 'Build parameters: loading…') : null;
+    box.replaceChildren(...[
+      el('h2', {}, `${lg.title}, ${editionLabel(edition)}`),
+      lg.unit ? el('p', { class: 'unit', 'data-field': 'unit' }, `Unit: ${lg.unit}`) : null,
+      el('ol', {}, lg.items.map(([colour, label, faint]) => el('li', {},
+        el('span', {
+          class: faint ? 'swatch faint' : 'swatch',
+          style: { background: colour, opacity: faint ? String(FAINT_OPACITY + 0.2) : null },
+          'data-colour': colour,
+          'aria-hidden': 'true',
+        }), label))),
+      ...lg.notes.map((n) => el('p', { class: 'note' }, n)),
+      params,
+    ].filter(Boolean));
     box.dataset.layer = level;
+    box.dataset.theme = this.theme.id;
+    box.dataset.fallback = lg.fallback ? 'true' : 'false';
     box.hidden = false;
-  }
-
-  lsoaPopup(f, edition) {
-    const p = f.properties || {};
-    const code = p.code || f.id || '';
-    const n = LSOA_COUNT[edition];
-    const rows = [
-      el('tr', {}, el('th', { scope: 'row' }, 'IMD rank'),
-        el('td', {}, el('span', { 'data-field': 'imd_rank' }, fmtInt(p.imd_rank)), n && isNum(p.imd_rank) ? ` of ${int.format(n)}` : '')),
-      el('tr', {}, el('th', { scope: 'row' }, 'IMD decile'), el('td', {}, decileBadge(p.imd_decile, 'imd_decile'))),
-      el('tr', {}, el('th', { scope: 'rowgroup', colspan: '2' }, el('strong', {}, 'Domain deciles (1 = most deprived)'))),
-      ...DOMAINS.map(([d, label]) => el('tr', {}, el('th', { scope: 'row' }, label), el('td', {}, decileBadge(p[`${d}_decile`], `${d}_decile`)))),
-      el('tr', {}, el('th', { scope: 'row' }, 'Population'), el('td', {}, fmtInt(p.population))),
-    ];
-    return el('div', { class: 'area', 'data-level': 'lsoa', 'data-edition': edition },
-      el('h2', {}, p.name || code),
-      el('p', { class: 'meta' },
-        'LSOA ', el('span', { 'data-field': 'code' }, code),
-        p.lad_name ? ` in ${p.lad_name}` : '', ` · ${editionLabel(edition)}`),
-      el('table', {}, el('tbody', {}, rows)));
-  }
-
-  ladPopup(f, edition) {
-    const p = f.properties || {};
-    const code = p.code || f.id || '';
-    const pct = isNum(p.lsoa_decile1_pct) ? ` (${dec1.format(p.lsoa_decile1_pct)}%)` : '';
-    const rows = [
-      el('tr', {}, el('th', { scope: 'row' }, 'LSOAs'), el('td', { 'data-field': 'lsoa_count' }, fmtInt(p.lsoa_count))),
-      el('tr', {}, el('th', { scope: 'row' }, 'In the most deprived 10%'),
-        el('td', { 'data-field': 'lsoa_decile1_count' }, `${fmtInt(p.lsoa_decile1_count)}${pct}`)),
-      el('tr', {}, el('th', { scope: 'row' }, 'Average rank (higher = more deprived)'),
-        el('td', { 'data-field': 'imd_avg_rank' }, isNum(p.imd_avg_rank) ? dec2.format(p.imd_avg_rank) : 'n/a')),
-      el('tr', {}, el('th', { scope: 'row' }, 'Population'), el('td', {}, fmtInt(p.population))),
-    ];
-    return el('div', { class: 'area', 'data-level': 'lad', 'data-edition': edition },
-      el('h2', {}, p.name || code),
-      el('p', { class: 'meta' }, 'Local authority district ', el('span', { 'data-field': 'code' }, code), ` · ${editionLabel(edition)}`),
-      el('table', {}, el('tbody', {}, rows)));
+    if (params) {
+      const theme = this.theme;
+      const first = this.active && this.active.features.find((f) => f.properties && f.properties.code);
+      if (!first) {
+        params.textContent = 'Build parameters: no area loaded.';
+        return;
+      }
+      this.buildFor(edition, first.properties.code).then((build) => {
+        if (!params.isConnected || theme !== this.theme) return;
+        const text = build && paramsText(lg.params, build.params);
+        params.textContent = text || 'Build parameters: none recorded (run spatlas build).';
+        if (build && build.built_at) params.title = `Built ${build.built_at}`;
+      }).catch((err) => {
+        if (params.isConnected) params.textContent = `Build parameters: not available (${err.message}).`;
+      });
+    }
   }
 }
 
@@ -443,6 +493,7 @@ async function main() {
     switch: document.getElementById('edition-switch'),
     options: document.getElementById('edition-options'),
     measure: document.getElementById('lad-measure'),
+    panel: document.getElementById('area-panel'),
   };
   const fail = (message) => {
     els.status.textContent = message;
@@ -482,9 +533,11 @@ async function main() {
   const edition = editions.some((e) => e.id === hash.edition) ? hash.edition : editions[editions.length - 1].id;
   const atlas = new Atlas(map, editions, {
     edition,
+    layer: hash.layer || DEFAULT_LAYER,
     measure: els.measure.value,
     basemap: Boolean(config && config.tile_url),
     els,
+    panel: els.panel,
   });
 
   const provision = new Provision(map, {
@@ -495,6 +548,10 @@ async function main() {
     onChange: () => atlas.writeHash(),
   });
   atlas.hashExtra = () => provision.hashPart();
+  atlas.panel.categoryLabel = (id) => {
+    const c = provision.assets.cats && provision.assets.cats.byId.get(id);
+    return c ? c.label : id;
+  };
 
   buildEditionSwitch(els.options, editions, edition, (id) => atlas.setEdition(id));
   els.switch.disabled = false;
@@ -517,10 +574,12 @@ async function main() {
     const h = readHash(params);
     provision.applyHash(params);
     if (h.edition) atlas.setEdition(h.edition);
+    if (h.layer) atlas.setLayer(h.layer);
     if (h.view) map.setView(h.view.center, h.view.zoom);
   });
   atlas.writeHash();
   atlas.update();
+  atlas.loadDictionary();
   provision.start().catch((err) => {
     const status = document.getElementById('provision-status');
     if (status) status.textContent = `The provision layers failed to start: ${err.message}`;

@@ -60,11 +60,20 @@ CREATE TABLE area_metric (
     level   text NOT NULL,
     code    text NOT NULL,
     props   jsonb NOT NULL,
-    -- the LAD and ICB wholly holding the area, if any: its peers in an area profile
+    PRIMARY KEY (edition, level, code)
+);
+
+-- The same numeric metrics by position in the build's columns, in narrow rows that need no
+-- detoasting, with the LAD and ICB wholly holding the area: what ranks an area among its peers.
+CREATE TABLE area_value (
+    edition  text NOT NULL REFERENCES edition (id) ON DELETE CASCADE,
+    level    text NOT NULL,
+    code     text NOT NULL,
     lad_code text,
     icb_code text,
+    vals     double precision[] NOT NULL,
     PRIMARY KEY (edition, level, code)
 );
 
 -- +goose Down
-DROP TABLE area_metric, lsoa_neighbour, lsoa_metric, build;
+DROP TABLE area_value, area_metric, lsoa_neighbour, lsoa_metric, build;
