@@ -128,6 +128,9 @@ func (db *DB) Build(ctx context.Context, edition string, p spatlas.BuildParams, 
 		if _, err := tx.Exec(ctx, query("build_derived"), edition, p.GapMetric, p.UnderservedDecile, p.UnderservedPct); err != nil {
 			return fmt.Errorf("gap: %w", err)
 		}
+		if _, err := tx.Exec(ctx, query("build_derived_analyze")); err != nil {
+			return err
+		}
 		if err := buildHotspots(ctx, tx, edition, p, &rep); err != nil {
 			return fmt.Errorf("hotspots: %w", err)
 		}
@@ -171,6 +174,8 @@ func buildAssets(ctx context.Context, tx pgx.Tx, edition string, vintage int, ca
 		{"build_asset_supply", nil},
 		{"build_e2sfca", []any{p.AssetsCatchment, p.Weights[0], p.Weights[1], p.Weights[2]}},
 		{"build_analyze_stage", nil},
+		{"build_near_pairs", nil},
+		{"build_near_analyze", nil},
 		{"build_nearest_table", nil},
 		{"build_knn_any", nil},
 	}

@@ -2,6 +2,8 @@ package postgis_test
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/postgis/postgistest"
@@ -178,5 +180,88 @@ SELECT
 		Filters: []spatlas.Filter{{Property: "region_code", Value: "E12000001"}, {Property: "lad_code", Value: "E06000001"}}})
 	if err != nil || page.NumberMatched != 11 {
 		t.Errorf("MSOAs 2021 of Hartlepool: %d, %v; want 11", page.NumberMatched, err)
+	}
+}
+
+// TestAnalysisStoreRealData checks the metrics build on the real data against the tables it
+// was built from: every LSOA has metrics, the underserved flag is the thresholds applied to the
+// stored percentiles, the build report counts them, England's published values are the sums and
+// population-weighted means of the LSOAs', and InequalityRows gives every LSOA of England and of
+// a region with its population.
+func TestAnalysisStoreRealData(t *testing.T) {
+	db := postgistest.Real(t)
+	ctx := context.Background()
+	for _, ed := range spatlas.Editions() {
+		t.Run(ed.ID, func(t *testing.T) {
+			b, err := db.BuildInfo(ctx, ed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := spatlas.DefaultBuildParams()
+			if b.Params != p {
+				t.Errorf("params %+v, want the defaults", b.Params)
+			}
+			var lsoas, flagged, thresholds int
+			var pop, fte, needW float64
+			err = db.Pool().QueryRow(ctx, `
+SELECT count(*), count(*) FILTER (WHERE m.underserved),
+    count(*) FILTER (WHERE l.imd_decile <= $2 AND m.provision_pct <= $3),
+    sum(l.population)::float8, sum(m.lw_fte)::float8, sum(l.population * m.need_pct)::float8
+FROM lsoa l JOIN lsoa_metric m ON m.edition = l.edition AND m.code = l.code
+WHERE l.edition = $1`, ed.ID, p.UnderservedDecile, p.UnderservedPct).Scan(&lsoas, &flagged, &thresholds, &pop, &fte, &needW)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lsoas != ed.LSOACount || b.Report.LSOAs != ed.LSOACount {
+				t.Errorf("%d LSOAs with metrics, report %d, want %d", lsoas, b.Report.LSOAs, ed.LSOACount)
+			}
+			if flagged != thresholds || b.Report.Underserved != flagged || flagged == 0 {
+				t.Errorf("underserved: %d flagged, %d meet the thresholds, report %d", flagged, thresholds, b.Report.Underserved)
+			}
+			num := func(k string) float64 {
+				switch v := b.England[k].(type) {
+				case float64:
+					return v
+				case json.Number:
+					f, _ := v.Float64()
+					return f
+				}
+				t.Errorf("England %s = %v (%T)", k, b.England[k], b.England[k])
+				return math.NaN()
+			}
+			if got := num("lw_fte"); math.Abs(got-fte) > 0.005 {
+				t.Errorf("England lw_fte %v, the LSOAs' sum %v", got, fte)
+			}
+			if got := num("need_pct"); math.Abs(got-needW/pop) > 0.00005 {
+				t.Errorf("England need_pct %v, the LSOAs' population-weighted mean %v", got, needW/pop)
+			}
+
+			for _, area := range []string{"", spatlas.England, "E12000002"} {
+				ref, rows, err := db.InequalityRows(ctx, ed.ID, "lw_fte_per_10k", area)
+				if err != nil {
+					t.Fatalf("area %q: %v", area, err)
+				}
+				var want int
+				var wantPop float64
+				err = db.Pool().QueryRow(ctx, `SELECT count(*), sum(population)::float8 FROM lsoa
+WHERE edition = $1 AND ($2 = '' OR $2 = $3 OR region_code = $2)`, ed.ID, area, spatlas.England).Scan(&want, &wantPop)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var gotPop float64
+				for _, r := range rows {
+					gotPop += r.Population
+					if r.Decile < 1 || r.Decile > 10 || r.Rank < 1 || r.Rank > ed.LSOACount {
+						t.Fatalf("area %q: row %+v", area, r)
+					}
+				}
+				if len(rows) != want || gotPop != wantPop {
+					t.Errorf("area %q (%v): %d rows, %v people; want %d, %v", area, ref, len(rows), gotPop, want, wantPop)
+				}
+			}
+			if _, _, err := db.InequalityRows(ctx, ed.ID, "lw_fte_per_10k", "E01005123"); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+				t.Errorf("an LSOA as the area: %v, want ENOTFOUND", err)
+			}
+		})
 	}
 }

@@ -1,7 +1,9 @@
 -- $1 edition, $2 gap metric, $3 underserved maximum decile, $4 underserved maximum provision
 -- percentile. Need percentile n = 1 - (rank - 1)/(N - 1); provision percentile p = (rank - 1)/
 -- (N - 1) ranking from least to best provided with ties at the lowest rank (percent_rank), so
--- every LSOA without provision gets 0; gap = n - p; underserved (METHODS.md).
+-- every LSOA without provision gets 0; gap = n - p; underserved (METHODS.md). Staged, to be
+-- written with the hotspots in one pass.
+CREATE TEMP TABLE b_derived ON COMMIT DROP AS
 WITH v AS (
     SELECT m.code,
         CASE $2::text
@@ -22,11 +24,6 @@ WITH v AS (
              ELSE percent_rank() OVER (PARTITION BY x IS NULL ORDER BY x) END AS p
     FROM v
 )
-UPDATE lsoa_metric m SET
-    need_pct = p.n,
-    provision_pct = p.p,
-    gap = p.n - p.p,
-    underserved = p.imd_decile <= $3::int AND p.p <= $4::float8,
-    gi_z = NULL, gi_p = NULL, gi_sig = NULL
+SELECT code, n AS need_pct, p AS provision_pct, n - p AS gap,
+    imd_decile <= $3::int AND p <= $4::float8 AS underserved
 FROM p
-WHERE m.edition = $1 AND m.code = p.code

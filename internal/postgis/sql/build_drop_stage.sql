@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS b_pair, b_supply, b_access
+DROP TABLE IF EXISTS b_pair, b_supply, b_access, b_near
