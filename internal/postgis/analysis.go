@@ -274,6 +274,13 @@ func (db *DB) Download(ctx context.Context, q spatlas.DownloadQuery, w io.Writer
 	var area *string
 	if q.Area != "" && q.Area != spatlas.England {
 		area = &q.Area
+		var ok bool
+		if err := db.pool.QueryRow(ctx, query("analysis_area_exists"), q.Edition, q.Area).Scan(&ok); err != nil {
+			return storeError(err)
+		}
+		if !ok {
+			return spatlas.Errorf(spatlas.ENOTFOUND, "no area %q in %s", q.Area, q.Edition)
+		}
 	}
 	var digits *int
 	if q.Format == "geojson" {

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 
@@ -56,17 +57,21 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 	if err != nil {
 		return nil, storeError(err)
 	}
-	built := map[string][]string{}
+	type built struct {
+		cats   []string
+		params spatlas.BuildParams
+	}
+	builds := map[string]built{}
 	brows, err := db.pool.Query(ctx, query("build_categories"))
 	if err != nil {
 		return nil, storeError(err)
 	}
 	var (
-		bed  string
-		cats []string
+		bed string
+		b   built
 	)
-	if _, err := pgx.ForEachRow(brows, []any{&bed, &cats}, func() error {
-		built[bed] = cats
+	if _, err := pgx.ForEachRow(brows, []any{&bed, &b.cats, &b.params}, func() error {
+		builds[bed] = b
 		return nil
 	}); err != nil {
 		return nil, storeError(err)
@@ -86,9 +91,11 @@ func (db *DB) Collections(ctx context.Context) ([]spatlas.Collection, error) {
 			Count:      r.Count,
 		}
 		c.Description = c.Title + ": deprivation from the " + ed.Title + " on LSOA " + strconv.Itoa(ed.LSOAVintage) + " geography"
-		if cats, ok := built[r.Edition]; ok {
-			c.Properties = append(c.Properties, spatlas.MetricProperties(r.Level, cats)...)
-			c.Description += ", with need-versus-provision metrics"
+		if b, ok := builds[r.Edition]; ok {
+			p := b.params
+			c.Properties = append(c.Properties, spatlas.MetricProperties(r.Level, b.cats)...)
+			c.Description += fmt.Sprintf(", with need-versus-provision metrics (E2SFCA catchments: assets %g m, link workers %g m, band weights %v; gap on %s; underserved: IMD decile <= %d and provision percentile <= %g; hotspots at false discovery rate %g)",
+				p.AssetsCatchment, p.LinkWorkerCatchment, p.Weights, p.GapMetric, p.UnderservedDecile, p.UnderservedPct, p.HotspotFDR)
 		}
 		if r.MinX != nil {
 			c.BBox = [4]float64{*r.MinX, *r.MinY, *r.MaxX, *r.MaxY}

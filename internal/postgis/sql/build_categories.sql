@@ -1,2 +1,2 @@
--- The taxonomy categories of each built edition's metrics.
-SELECT edition, categories FROM build
+-- The taxonomy categories and parameters of each built edition's metrics.
+SELECT edition, categories, params FROM build
