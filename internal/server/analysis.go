@@ -393,7 +393,9 @@ func handleDownload(svc spatlas.AnalysisService, logger *slog.Logger) http.Handl
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
 		h.Set("Cache-Control", "no-cache")
 		if err := svc.Download(r.Context(), spatlas.DownloadQuery{Edition: ed.ID, Level: level, Area: area, Format: format}, w); err != nil {
-			// Nothing written yet is the common case (a database error before the first row).
+			// Nothing written yet is the common case (an unknown area, a database error before
+			// the first row): the error goes out as JSON, not as the file.
+			h.Del("Content-Disposition")
 			writeError(w, r, logger, err)
 		}
 	})
