@@ -426,7 +426,7 @@ func handleDictionary(svc spatlas.AnalysisService, logger *slog.Logger) http.Han
 				spatlas.SourceDeprivation: "the edition's deprivation files (see /api/datasets, kind edition)",
 				spatlas.SourceBoundaries:  "the edition's LSOA boundaries and population-weighted centroids",
 				spatlas.SourcePopulation:  "the edition's population denominators",
-				"lookups":                 "ONS geography lookups (LSOA to MSOA, LAD, ICB, region)",
+				spatlas.SourceLookups:     "ONS geography lookups (LSOA to MSOA, LAD, ICB, region)",
 				spatlas.SourceAssets:      "community asset files (see /api/datasets, kind assets)",
 				spatlas.SourceServices:    "link worker service files (see /api/datasets, kind services)",
 			},

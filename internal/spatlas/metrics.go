@@ -162,6 +162,7 @@ const (
 	SourcePopulation  = "population"
 	SourceAssets      = "assets"
 	SourceServices    = "services"
+	SourceLookups     = "lookups"
 )
 
 // MetricColumns returns the metric columns a build adds, in publication order, for the given
@@ -453,16 +454,16 @@ func Dictionary(categories []string) []Column {
 
 func baseColumn(p Property, level string) Column {
 	c := Column{Name: p.Name, Type: p.Type, Definition: p.Description, Levels: []string{level}, Digits: -1,
-		Section: "Editions and geography", Sources: []string{SourceBoundaries, "lookups"}}
+		Section: "Editions and geography", Sources: []string{SourceBoundaries, SourceLookups}}
 	switch {
 	case p.Name == "population":
 		c.Unit, c.Sources = "people", []string{SourcePopulation}
 	case p.Name == "lsoa_count" || p.Name == "lsoa_decile1_count":
-		c.Unit, c.Section, c.Sources = "LSOAs", "Aggregates (MSOA, LAD, ICB, region)", []string{SourceDeprivation, "lookups"}
+		c.Unit, c.Section, c.Sources = "LSOAs", "Aggregates (MSOA, LAD, ICB, region)", []string{SourceDeprivation, SourceLookups}
 	case p.Name == "lsoa_decile1_pct":
-		c.Unit, c.Section, c.Sources = "% of LSOAs", "Aggregates (MSOA, LAD, ICB, region)", []string{SourceDeprivation, "lookups"}
+		c.Unit, c.Section, c.Sources = "% of LSOAs", "Aggregates (MSOA, LAD, ICB, region)", []string{SourceDeprivation, SourceLookups}
 	case p.Name == "imd_avg_rank":
-		c.Unit, c.Section, c.Sources = "rank", "Aggregates (MSOA, LAD, ICB, region)", []string{SourceDeprivation, SourcePopulation, "lookups"}
+		c.Unit, c.Section, c.Sources = "rank", "Aggregates (MSOA, LAD, ICB, region)", []string{SourceDeprivation, SourcePopulation, SourceLookups}
 	case strings.HasSuffix(p.Name, "_rank"):
 		c.Unit, c.Section, c.Sources = "rank", "Need", []string{SourceDeprivation}
 	case strings.HasSuffix(p.Name, "_decile"):
