@@ -1,6 +1,7 @@
 -- $1 edition, $2 metric (a published numeric LSOA property), $3 area (LAD, ICB or region code;
 -- null for England): every LSOA of the area with its value, population and national IMD rank
--- and decile.
+-- and decile, in rank order so that every sum is taken in the same order and repeated requests
+-- agree to the last digit.
 SELECT CASE WHEN jsonb_typeof(p.v) = 'number' THEN (p.v #>> '{}')::float8 END,
     coalesce(l.population, 0)::float8, l.imd_rank, l.imd_decile
 FROM lsoa l
@@ -9,3 +10,4 @@ LEFT JOIN area_metric m ON m.edition = l.edition AND m.level = 'lsoa' AND m.code
 CROSS JOIN LATERAL (SELECT coalesce(m.props->$2::text, a.props->$2::text) AS v) p
 WHERE l.edition = $1 AND l.imd_rank IS NOT NULL
   AND ($3::text IS NULL OR $3 IN (l.lad_code, l.icb_code, l.region_code))
+ORDER BY l.imd_rank, l.code
