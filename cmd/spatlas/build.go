@@ -40,7 +40,7 @@ func cmdBuild(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return buildEditions(ctx, e, db, eds, p, *force)
+	return buildEditions(ctx, e, db, eds, p, *force, *editions == "all")
 }
 
 // buildFlags are the parameters of a build, shared by build and run.
@@ -93,22 +93,32 @@ func (f buildFlags) params() (spatlas.BuildParams, error) {
 }
 
 // buildEditions builds the editions concurrently, each in its own transaction: most of the
-// work of one is a single PostgreSQL backend, so two keep both cores busy.
-func buildEditions(ctx context.Context, e env, db *postgis.DB, eds []spatlas.Edition, p spatlas.BuildParams, force bool) error {
+// work of one is a single PostgreSQL backend, so two keep both cores busy. With skipMissing an
+// edition that is not loaded is reported and skipped rather than an error.
+func buildEditions(ctx context.Context, e env, db *postgis.DB, eds []spatlas.Edition, p spatlas.BuildParams, force, skipMissing bool) error {
 	start := time.Now()
 	reps := make([]spatlas.BuildReport, len(eds))
+	missing := make([]bool, len(eds))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, ed := range eds {
 		g.Go(func() error {
 			rep, err := db.Build(gctx, ed.ID, p, force)
 			reps[i] = rep
+			if skipMissing && spatlas.ErrorCode(err) == spatlas.ENOTFOUND {
+				missing[i] = true
+				return nil
+			}
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	for _, r := range reps {
+	for i, r := range reps {
+		if missing[i] {
+			fmt.Fprintf(e.stdout, "%s: not loaded, skipped\n", r.Edition)
+			continue
+		}
 		if r.UpToDate {
 			fmt.Fprintf(e.stdout, "%s: metrics up to date (%d LSOAs)\n", r.Edition, r.LSOAs)
 			continue

@@ -44,7 +44,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	if err := buildEditions(ctx, e, db, eds, params, false); err != nil {
+	if err := buildEditions(ctx, e, db, eds, params, false, false); err != nil {
 		return err
 	}
 	return serve(ctx, e, db, sf)
