@@ -165,7 +165,7 @@ func (db *DB) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.Fea
 	var loaded bool
 	err = db.pool.QueryRow(ctx, query("features"),
 		c.Edition.ID, c.Level, bbox[0], bbox[1], bbox[2], bbox[3], filter,
-		q.Limit, q.Offset, band(q.Zoom), decimals(q.Zoom), q.Properties, metricFilter,
+		q.Limit, q.Offset, band(q.Zoom), decimals(q.Zoom), q.Properties, metricFilter, wantsMetrics(q.Properties),
 	).Scan(&loaded, &page.NumberMatched, &page.NumberReturned, &page.Features)
 	if err == nil && !loaded {
 		return spatlas.FeaturePage{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", q.Collection)
@@ -194,6 +194,19 @@ func (db *DB) Feature(ctx context.Context, collectionID, id string, zoom *int, p
 		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collectionID)
 	}
 	return b, nil
+}
+
+// wantsMetrics reports whether a property selection (nil: all) includes any metric.
+func wantsMetrics(properties []string) bool {
+	if properties == nil {
+		return true
+	}
+	for _, p := range properties {
+		if spatlas.IsMetricProperty(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // filterJSON turns equality filters into JSON objects for jsonb containment, typed as the

@@ -2,8 +2,9 @@
 -- $1 edition, $2 level, $3-$6 bbox (minx, miny, maxx, maxy; all null for none), $7 jsonb
 -- containment filter on the properties (null for none), $8 limit, $9 offset, $10 zoom band of
 -- area_geom (null for full resolution), $11 decimal digits of coordinates, $12 property names to
--- keep (null for all), $13 jsonb containment filter on the metrics (null for none). Properties
--- are the area's own merged with its metrics from the last build. The first column says
+-- keep (null for all), $13 jsonb containment filter on the metrics (null for none), $14 whether
+-- any metric is wanted. Properties are the area's own merged with its metrics from the last
+-- build; a page of the area's own properties alone does not read the metrics. The first column says
 -- whether the collection is loaded at all.
 WITH matched AS (
     SELECT a.code
@@ -30,6 +31,6 @@ SELECT
         || '}', ',' ORDER BY a.code) || ']', '[]')
 FROM page p
 JOIN area a ON a.edition = $1 AND a.level = $2 AND a.code = p.code
-LEFT JOIN area_metric m ON m.edition = $1 AND m.level = $2 AND m.code = p.code
+LEFT JOIN area_metric m ON $14::boolean AND m.edition = $1 AND m.level = $2 AND m.code = p.code
 LEFT JOIN area_geom g ON $10::smallint IS NOT NULL
     AND g.edition = $1 AND g.level = $2 AND g.zoom = $10::smallint AND g.code = p.code
