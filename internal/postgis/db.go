@@ -137,16 +137,25 @@ func (db *DB) Generation(ctx context.Context) (int64, error) {
 	return g, storeError(err)
 }
 
-// Lock takes a session-level advisory lock named key on a dedicated connection, waiting for it;
-// the returned function releases it. It serialises work across processes.
+// Lock takes a session-level advisory lock named key on a dedicated connection, waiting for it
+// as long as ctx allows (not bounded by the statement timeout); the returned function releases
+// it. It serialises work across processes.
 func (db *DB) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, query("lock"), key); err != nil {
-		conn.Release()
-		return nil, err
+	for _, q := range []string{"lock_no_timeout", "lock", "lock_reset_timeout"} {
+		var args []any
+		if q == "lock" {
+			args = []any{key}
+		}
+		if _, err := conn.Exec(ctx, query(q), args...); err != nil {
+			// A connection whose settings are in doubt is closed rather than reused.
+			_ = conn.Conn().Close(context.WithoutCancel(ctx))
+			conn.Release()
+			return nil, err
+		}
 	}
 	return func() {
 		_, _ = conn.Exec(context.WithoutCancel(ctx), query("unlock"), key)

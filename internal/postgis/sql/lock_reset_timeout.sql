@@ -1,0 +1,2 @@
+-- Back to the connection's own statement timeout before it returns to the pool.
+RESET statement_timeout
