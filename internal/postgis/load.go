@@ -115,18 +115,18 @@ func (db *DB) LoadEdition(ctx context.Context, d spatlas.EditionData) (spatlas.L
 			return fmt.Errorf("dissolve LADs: %w", err)
 		}
 		for _, q := range []struct {
-			name  string
-			level string
-			with  bool // the edition has the level's lookup
+			level, name string
+			args        []any
+			with        bool // the edition has the level's lookup
 		}{
-			{"load_dissolve_icb", "ICBs", d.ICB != nil},
-			{"load_dissolve_msoa", "MSOAs", d.MSOA != nil},
-			{"load_dissolve_region", "regions", d.Region != nil},
+			{"ICBs", "load_dissolve_from_lads", []any{ed.ID, ed.LSOACount, spatlas.LevelICB}, d.ICB != nil},
+			{"MSOAs", "load_dissolve_msoa", []any{ed.ID, ed.LSOACount}, d.MSOA != nil},
+			{"regions", "load_dissolve_from_lads", []any{ed.ID, ed.LSOACount, spatlas.LevelRegion}, d.Region != nil},
 		} {
 			if !q.with {
 				continue
 			}
-			if _, err := tx.Exec(ctx, query(q.name), ed.ID, ed.LSOACount); err != nil {
+			if _, err := tx.Exec(ctx, query(q.name), q.args...); err != nil {
 				return fmt.Errorf("dissolve %s: %w", q.level, err)
 			}
 		}
