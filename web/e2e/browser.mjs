@@ -78,3 +78,26 @@ export async function screenshot(page, name) {
   await page.waitForTimeout(400); // let popups finish fading in
   await page.screenshot({ path: join(SCREENSHOT_DIR, name) });
 }
+
+// openAreaPanel clicks the map at its centre (then a little around it, should the centre fall on
+// a boundary) until the area panel opens, waits for the area's profile, and returns the panel.
+export async function openAreaPanel(page) {
+  const box = await page.locator('#map').boundingBox();
+  const panel = page.locator('#area-panel');
+  for (const [dx, dy] of [[0, 0], [12, 0], [0, 12], [-12, 0], [0, -12]]) {
+    await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+    try {
+      await panel.waitFor({ state: 'visible', timeout: 3000 });
+      break;
+    } catch {
+      // try the next point
+    }
+  }
+  await panel.waitFor({ state: 'visible', timeout: 1000 });
+  await page.waitForFunction(() => {
+    const p = document.getElementById('area-panel');
+    if (p.dataset.state === 'error') throw new Error(`the area panel reports an error: ${p.querySelector('.panel-status').textContent}`);
+    return p.dataset.state === 'ready';
+  }, null, { timeout: TIMEOUT, polling: 100 });
+  return panel;
+}

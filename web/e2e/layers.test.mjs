@@ -8,7 +8,7 @@
 // clicks land on the areas.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REQUIRED, TIMEOUT, launch, pageURL, screenshot as save, skipReason } from './browser.mjs';
+import { REQUIRED, TIMEOUT, launch, openAreaPanel, pageURL, screenshot as save, skipReason } from './browser.mjs';
 
 // Middlesbrough town centre, where the LSOAs are small and many and deprivation is high.
 const MIDDLESBROUGH = { lat: 54.5745, lon: -1.235 };
@@ -218,22 +218,7 @@ describe('spatlas layer switch and area panel', { skip: reason }, () => {
 
     const panel = page.locator('#area-panel');
     assert.equal(await panel.isVisible(), false, 'the panel is closed at first');
-    const box = await page.locator('#map').boundingBox();
-    for (const [dx, dy] of [[0, 0], [12, 0], [0, 12], [-12, 0], [0, -12]]) {
-      await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
-      try {
-        await panel.waitFor({ state: 'visible', timeout: 3000 });
-        break;
-      } catch {
-        // try the next point
-      }
-    }
-    await panel.waitFor({ state: 'visible', timeout: 1000 });
-    await page.waitForFunction(() => {
-      const p = document.getElementById('area-panel');
-      if (p.dataset.state === 'error') throw new Error(`the area panel reports an error: ${p.querySelector('.panel-status').textContent}`);
-      return p.dataset.state === 'ready';
-    }, null, { timeout: TIMEOUT, polling: 100 });
+    await openAreaPanel(page);
 
     const shown = await panel.evaluate((node) => {
       const need = node.querySelector('[data-metric="need_pct"]');

@@ -11,7 +11,7 @@
 // layers.test.mjs the layer switch and the area panel's profile.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REQUIRED, TIMEOUT, launch, pageURL, screenshot as save, skipReason } from './browser.mjs';
+import { REQUIRED, TIMEOUT, launch, openAreaPanel, pageURL, screenshot as save, skipReason } from './browser.mjs';
 
 // Middlesbrough town centre, where the LSOAs are small and many.
 const MIDDLESBROUGH = { lat: 54.5745, lon: -1.235, zoom: 14 };
@@ -61,29 +61,9 @@ describe('spatlas map', { skip: reason }, () => {
     return page.evaluate(() => ({ ...document.body.dataset }));
   }
 
-  // clickArea clicks the map at its centre (then a little around it, should the centre fall on a
-  // boundary) until the area panel opens, waits for the area's profile, and returns the panel's
-  // fields.
+  // clickArea opens the area panel at the map's centre and returns the panel's fields.
   async function clickArea() {
-    const box = await page.locator('#map').boundingBox();
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    const panel = page.locator('#area-panel');
-    for (const [dx, dy] of [[0, 0], [12, 0], [0, 12], [-12, 0], [0, -12]]) {
-      await page.mouse.click(cx + dx, cy + dy);
-      try {
-        await panel.waitFor({ state: 'visible', timeout: 3000 });
-        break;
-      } catch {
-        // try the next point
-      }
-    }
-    await panel.waitFor({ state: 'visible', timeout: 1000 });
-    await page.waitForFunction(() => {
-      const p = document.getElementById('area-panel');
-      if (p.dataset.state === 'error') throw new Error(`the area panel reports an error: ${p.querySelector('.panel-status').textContent}`);
-      return p.dataset.state === 'ready';
-    }, null, { timeout: TIMEOUT, polling: 100 });
+    const panel = await openAreaPanel(page);
     return panel.evaluate((node) => {
       const field = (name) => {
         const f = node.querySelector(`[data-field="${name}"]`);
