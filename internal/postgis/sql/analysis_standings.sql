@@ -1,19 +1,19 @@
 -- $1 edition, $2 level, $3 code, $4 positions of the metrics in the build's columns (vals). For
 -- each: the area's value, its rank (1 = highest) and the number of areas with a value, among
 -- all areas of its level in England, and among those in the LAD and the ICB wholly holding it.
--- Ranks are counts of higher values: one pass, no sort.
-WITH v AS MATERIALIZED (
-    SELECT k.i, m.code, m.lad_code AS lad, m.icb_code AS icb, m.vals[k.i] AS x
-    FROM area_value m
-    CROSS JOIN unnest($4::int[]) k(i)
-    WHERE m.edition = $1 AND m.level = $2
-), me AS (
-    SELECT * FROM v WHERE code = $3
+-- Ranks are counts of higher values, in one pass over the level's rows: no sort, nothing
+-- materialised.
+WITH me AS (
+    SELECT vals, lad_code, icb_code FROM area_value WHERE edition = $1 AND level = $2 AND code = $3
+), k AS (
+    SELECT i, me.vals[i] AS x, me.lad_code AS lad, me.icb_code AS icb
+    FROM me CROSS JOIN unnest($4::int[]) i
 )
-SELECT me.i, me.x,
-    count(*) FILTER (WHERE v.x > me.x) + 1, count(v.x),
-    count(*) FILTER (WHERE v.x > me.x AND v.lad = me.lad) + 1, count(v.x) FILTER (WHERE v.lad = me.lad),
-    count(*) FILTER (WHERE v.x > me.x AND v.icb = me.icb) + 1, count(v.x) FILTER (WHERE v.icb = me.icb)
-FROM me
-JOIN v ON v.i = me.i
-GROUP BY me.i, me.x
+SELECT k.i, k.x,
+    count(*) FILTER (WHERE m.vals[k.i] > k.x) + 1, count(m.vals[k.i]),
+    count(*) FILTER (WHERE m.vals[k.i] > k.x AND m.lad_code = k.lad) + 1, count(m.vals[k.i]) FILTER (WHERE m.lad_code = k.lad),
+    count(*) FILTER (WHERE m.vals[k.i] > k.x AND m.icb_code = k.icb) + 1, count(m.vals[k.i]) FILTER (WHERE m.icb_code = k.icb)
+FROM k
+CROSS JOIN area_value m
+WHERE m.edition = $1 AND m.level = $2
+GROUP BY k.i, k.x
