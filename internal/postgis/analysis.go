@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,43 +55,57 @@ func (db *DB) AreaProfile(ctx context.Context, edition, code string) (spatlas.Ar
 		return ap, err
 	}
 
+	if ap.Build != nil {
+		if ap.Metrics, err = db.standings(ctx, edition, ap); err != nil {
+			return ap, err
+		}
+	}
+	ap.NearestAssets, ap.NearestServices, err = db.nearby(ctx, edition, ap.Area.Level, code, 5)
+	return ap, err
+}
+
+// standings ranks a built area on each profile metric in England and in its LAD and ICB, beside
+// their own values.
+func (db *DB) standings(ctx context.Context, edition string, ap spatlas.AreaProfile) ([]spatlas.ProfileMetric, error) {
+	code := ap.Area.Code
 	// Peer areas whose own values stand beside the area's: its LAD and ICB.
 	peers := map[string]spatlas.AreaRef{}
-	peerVals := map[string]map[string]any{}
+	var codes []string
 	for _, p := range ap.Parents {
-		if p.Level != spatlas.LevelLAD && p.Level != spatlas.LevelICB {
-			continue
+		if (p.Level == spatlas.LevelLAD || p.Level == spatlas.LevelICB) && p.Level != ap.Area.Level {
+			peers[p.Level] = p
+			codes = append(codes, p.Code)
 		}
-		peers[p.Level] = p
-		var name, pp string
-		err := db.pool.QueryRow(ctx, query("analysis_values"), edition, p.Level, []string{p.Code}).Scan(new(string), &name, &pp)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return ap, storeError(err)
-		}
+	}
+	peerVals := map[string]map[string]any{}
+	vrows, err := db.pool.Query(ctx, query("analysis_values"), edition, codes)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	var (
+		pcode, pprops string
+	)
+	if _, err := pgx.ForEachRow(vrows, []any{&pcode, new(string), &pprops}, func() error {
 		m := map[string]any{}
-		_ = json.Unmarshal([]byte(pp), &m)
-		peerVals[p.Level] = m
+		peerVals[pcode] = m
+		return json.Unmarshal([]byte(pprops), &m)
+	}); err != nil {
+		return nil, storeError(err)
 	}
 
 	names := profileMetrics(ap.Area.Level)
-	if ap.Build == nil {
-		ap.NearestAssets, ap.NearestServices, err = db.nearby(ctx, edition, ap.Area.Level, code, 5)
-		return ap, err
-	}
 	cols := spatlas.MetricColumns(ap.Build.Categories)
 	pos := make([]int32, 0, len(names))
 	nameAt := map[int32]string{}
 	for i, c := range cols {
-		for _, n := range names {
-			if c.Name == n {
-				pos = append(pos, int32(i+1))
-				nameAt[int32(i+1)] = n
-			}
+		if slices.Contains(names, c.Name) {
+			pos = append(pos, int32(i+1))
+			nameAt[int32(i+1)] = c.Name
 		}
 	}
 	rows, err := db.pool.Query(ctx, query("analysis_standings"), edition, ap.Area.Level, code, pos)
 	if err != nil {
-		return ap, storeError(err)
+		return nil, storeError(err)
 	}
 	byName := map[string]spatlas.ProfileMetric{}
 	for rows.Next() {
@@ -101,7 +116,7 @@ func (db *DB) AreaProfile(ctx context.Context, edition, code string) (spatlas.Ar
 			rICB, nICB             int
 		)
 		if err := rows.Scan(&at, &x, &rAll, &nAll, &rLAD, &nLAD, &rICB, &nICB); err != nil {
-			return ap, storeError(err)
+			return nil, storeError(err)
 		}
 		name := nameAt[at]
 		pm := spatlas.ProfileMetric{Name: name}
@@ -109,35 +124,30 @@ func (db *DB) AreaProfile(ctx context.Context, edition, code string) (spatlas.Ar
 			pm.Value = *x
 		}
 		england := spatlas.AreaRef{Level: "country", Code: spatlas.England, Name: "England"}
-		var ev any
-		if ap.Build != nil {
-			ev = ap.Build.England[name]
-		}
-		pm.Standings = append(pm.Standings, standing(england, x, rAll, nAll, ev))
+		pm.Standings = append(pm.Standings, standing(england, x, rAll, nAll, ap.Build.England[name]))
 		for _, lv := range []string{spatlas.LevelLAD, spatlas.LevelICB} {
 			p, ok := peers[lv]
-			if !ok || ap.Area.Level == lv {
+			if !ok {
 				continue
 			}
 			r, n := rLAD, nLAD
 			if lv == spatlas.LevelICB {
 				r, n = rICB, nICB
 			}
-			pm.Standings = append(pm.Standings, standing(p, x, r, n, peerVals[lv][name]))
+			pm.Standings = append(pm.Standings, standing(p, x, r, n, peerVals[p.Code][name]))
 		}
 		byName[name] = pm
 	}
 	if err := rows.Err(); err != nil {
-		return ap, storeError(err)
+		return nil, storeError(err)
 	}
+	var out []spatlas.ProfileMetric
 	for _, n := range names {
 		if pm, ok := byName[n]; ok {
-			ap.Metrics = append(ap.Metrics, pm)
+			out = append(out, pm)
 		}
 	}
-
-	ap.NearestAssets, ap.NearestServices, err = db.nearby(ctx, edition, ap.Area.Level, code, 5)
-	return ap, err
+	return out, nil
 }
 
 func standing(peers spatlas.AreaRef, x *float64, rank, of int, value any) spatlas.Standing {
@@ -288,14 +298,10 @@ func (db *DB) Download(ctx context.Context, q spatlas.DownloadQuery, w io.Writer
 		digits = &d
 	}
 	var cats []string
-	b, err := db.BuildInfo(ctx, q.Edition)
-	switch {
-	case err == nil:
-		cats = b.Categories
-	case spatlas.ErrorCode(err) != spatlas.ENOTFOUND:
-		return err
+	if q.Build != nil {
+		cats = q.Build.Categories
 	}
-	cols := spatlas.DownloadColumns(q.Level, cats, err == nil)
+	cols := spatlas.DownloadColumns(q.Level, cats, q.Build != nil)
 	rows, err := db.pool.Query(ctx, query("analysis_download"), q.Edition, q.Level, area, digits)
 	if err != nil {
 		return storeError(err)
@@ -310,7 +316,7 @@ func (db *DB) Download(ctx context.Context, q spatlas.DownloadQuery, w io.Writer
 		}
 	} else {
 		meta := map[string]any{"edition": q.Edition, "level": q.Level, "area": q.Area}
-		if err == nil && b.Edition != "" {
+		if b := q.Build; b != nil {
 			meta["built_at"], meta["params"], meta["build_generation"] = b.BuiltAt.Format(time.RFC3339), b.Params, b.Generation
 		}
 		mb, err := json.Marshal(meta)
@@ -403,28 +409,4 @@ func (db *DB) Datasets(ctx context.Context) ([]spatlas.Dataset, error) {
 		return d, err
 	})
 	return ds, storeError(err)
-}
-
-// Builds returns the latest build of every built edition.
-func (db *DB) Builds(ctx context.Context) ([]spatlas.Build, error) {
-	rows, err := db.pool.Query(ctx, query("analysis_builds"))
-	if err != nil {
-		return nil, storeError(err)
-	}
-	eds, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, storeError(err)
-	}
-	bs := []spatlas.Build{}
-	for _, ed := range eds {
-		b, err := db.BuildInfo(ctx, ed)
-		if spatlas.ErrorCode(err) == spatlas.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		bs = append(bs, b)
-	}
-	return bs, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -60,7 +61,7 @@ func (db *DB) Build(ctx context.Context, edition string, p spatlas.BuildParams, 
 			return err
 		}
 		prev, err := getBuild(ctx, tx, edition)
-		if err != nil && spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+		if err != nil {
 			return err
 		}
 		w := fmt.Sprint(p.Weights)
@@ -86,20 +87,15 @@ func (db *DB) Build(ctx context.Context, edition string, p spatlas.BuildParams, 
 			// New rows (a first build, or a reloaded edition): every stage fills them.
 			force = true
 		}
-		for _, q := range []string{"build_points", "build_points_index", "build_points_analyze"} {
-			if _, err := tx.Exec(ctx, query(q), argsFor(q, edition)...); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
-			}
+		if err := execAll(ctx, tx, stmt{"build_points", []any{edition}}, stmt{q: "build_points_index"}, stmt{q: "build_points_analyze"}); err != nil {
+			return err
 		}
 		step("points", t)
 
 		if run(stageNeighbours) {
 			t = time.Now()
-			if _, err := tx.Exec(ctx, query("build_neighbours_delete"), edition); err != nil {
+			if err := execAll(ctx, tx, stmt{"build_neighbours_delete", []any{edition}}, stmt{"build_neighbours", []any{edition}}); err != nil {
 				return err
-			}
-			if _, err := tx.Exec(ctx, query("build_neighbours"), edition); err != nil {
-				return fmt.Errorf("neighbours: %w", err)
 			}
 			rep.Stages = append(rep.Stages, stageNeighbours)
 			step(stageNeighbours, t)
@@ -153,9 +149,18 @@ func (db *DB) Build(ctx context.Context, edition string, p spatlas.BuildParams, 
 	return rep, nil
 }
 
-func argsFor(q, edition string) []any {
-	if q == "build_points" {
-		return []any{edition}
+// stmt is one embedded statement with its arguments.
+type stmt struct {
+	q    string
+	args []any
+}
+
+// execAll runs statements in order, stopping at the first error, which names the statement.
+func execAll(ctx context.Context, tx pgx.Tx, stmts ...stmt) error {
+	for _, s := range stmts {
+		if _, err := tx.Exec(ctx, query(s.q), s.args...); err != nil {
+			return fmt.Errorf("%s: %w", s.q, err)
+		}
 	}
 	return nil
 }
@@ -165,64 +170,47 @@ func hashKey(parts ...any) string {
 }
 
 func buildAssets(ctx context.Context, tx pgx.Tx, edition string, vintage int, categories []string, p spatlas.BuildParams) error {
-	radius := math.Max(p.AssetsCatchment, spatlas.WithinRadius)
-	steps := []struct {
-		q    string
-		args []any
-	}{
-		{"build_asset_pairs", []any{radius}},
-		{"build_asset_supply", nil},
-		{"build_e2sfca", []any{p.AssetsCatchment, p.Weights[0], p.Weights[1], p.Weights[2]}},
-		{"build_analyze_stage", nil},
-		{"build_near_pairs", nil},
-		{"build_near_analyze", nil},
-		{"build_nearest_table", nil},
-		{"build_knn_any", nil},
-	}
-	for _, s := range steps {
-		if _, err := tx.Exec(ctx, query(s.q), s.args...); err != nil {
-			return fmt.Errorf("%s: %w", s.q, err)
-		}
+	err := execAll(ctx, tx,
+		stmt{"build_asset_pairs", []any{math.Max(p.AssetsCatchment, spatlas.WithinRadius)}},
+		stmt{q: "build_asset_supply"},
+		stmt{"build_e2sfca", []any{p.AssetsCatchment, p.Weights[0], p.Weights[1], p.Weights[2]}},
+		stmt{q: "build_analyze_stage"},
+		stmt{q: "build_near_pairs"},
+		stmt{q: "build_near_analyze"},
+		stmt{q: "build_nearest_table"},
+		stmt{q: "build_knn_any"},
+	)
+	if err != nil {
+		return err
 	}
 	for _, c := range categories {
-		for _, q := range []string{"build_knn_points", "build_knn_index", "build_knn_analyze", "build_knn", "build_knn_drop"} {
-			var args []any
-			if q == "build_knn_points" || q == "build_knn" {
-				args = []any{c}
-			}
-			if _, err := tx.Exec(ctx, query(q), args...); err != nil {
-				return fmt.Errorf("%s %s: %w", q, c, err)
-			}
+		err := execAll(ctx, tx,
+			stmt{"build_knn_points", []any{c}},
+			stmt{q: "build_knn_index"},
+			stmt{q: "build_knn_analyze"},
+			stmt{"build_knn", []any{c}},
+			stmt{q: "build_knn_drop"},
+		)
+		if err != nil {
+			return fmt.Errorf("category %s: %w", c, err)
 		}
 	}
-	if _, err := tx.Exec(ctx, query("build_analyze_nearest")); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, query("build_update_assets"), edition, vintage, float64(spatlas.WithinRadius)); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, query("build_drop_stage"))
-	return err
+	return execAll(ctx, tx,
+		stmt{q: "build_analyze_nearest"},
+		stmt{"build_update_assets", []any{edition, vintage, float64(spatlas.WithinRadius)}},
+		stmt{q: "build_drop_stage"},
+	)
 }
 
 func buildServices(ctx context.Context, tx pgx.Tx, edition string, vintage int, p spatlas.BuildParams) error {
-	steps := []struct {
-		q    string
-		args []any
-	}{
-		{"build_service_pairs", []any{p.LinkWorkerCatchment}},
-		{"build_service_supply", nil},
-		{"build_e2sfca", []any{p.LinkWorkerCatchment, p.Weights[0], p.Weights[1], p.Weights[2]}},
-		{"build_analyze_stage", nil},
-		{"build_update_services", []any{edition, vintage}},
-		{"build_drop_stage", nil},
-	}
-	for _, s := range steps {
-		if _, err := tx.Exec(ctx, query(s.q), s.args...); err != nil {
-			return fmt.Errorf("%s: %w", s.q, err)
-		}
-	}
-	return nil
+	return execAll(ctx, tx,
+		stmt{"build_service_pairs", []any{p.LinkWorkerCatchment}},
+		stmt{q: "build_service_supply"},
+		stmt{"build_e2sfca", []any{p.LinkWorkerCatchment, p.Weights[0], p.Weights[1], p.Weights[2]}},
+		stmt{q: "build_analyze_stage"},
+		stmt{"build_update_services", []any{edition, vintage}},
+		stmt{q: "build_drop_stage"},
+	)
 }
 
 // buildHotspots computes Getis-Ord Gi* of the gap over queen contiguity, with the
@@ -414,12 +402,12 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 	}
 	var outs []out
 	for _, r := range lsoas {
-		m := publish(cols, spatlas.LevelLSOA, r.vals, r.cases, true)
+		m, vs := publish(cols, spatlas.LevelLSOA, r.vals, r.cases, true)
 		b, err := json.Marshal(m)
 		if err != nil {
 			return nil, err
 		}
-		outs = append(outs, out{spatlas.LevelLSOA, r.code, r.parents[1], r.parents[2], b, values(cols, m)})
+		outs = append(outs, out{spatlas.LevelLSOA, r.code, r.parents[1], r.parents[2], b, vs})
 	}
 	for i, level := range spatlas.Levels()[1:] {
 		groups := map[string][]*lsoaRow{}
@@ -435,22 +423,22 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 			groups[c] = append(groups[c], &lsoas[j])
 		}
 		for _, code := range order {
-			vals, cases := aggregate(cols, groups[code])
-			m := publish(cols, level, vals, cases, true)
+			vals, cases := aggregate(cols, at, groups[code])
+			m, vs := publish(cols, level, vals, cases, true)
 			b, err := json.Marshal(m)
 			if err != nil {
 				return nil, err
 			}
 			lad, icb := whole(groups[code], 1), whole(groups[code], 2)
-			outs = append(outs, out{level, code, lad, icb, b, values(cols, m)})
+			outs = append(outs, out{level, code, lad, icb, b, vs})
 		}
 	}
 	all := make([]*lsoaRow, len(lsoas))
 	for i := range lsoas {
 		all[i] = &lsoas[i]
 	}
-	vals, cases := aggregate(cols, all)
-	england = publish(cols, spatlas.LevelRegion, vals, cases, false)
+	vals, cases := aggregate(cols, at, all)
+	england, _ = publish(cols, spatlas.LevelRegion, vals, cases, false)
 
 	if _, err := tx.Exec(ctx, query("build_props_delete"), edition); err != nil {
 		return nil, err
@@ -473,29 +461,6 @@ func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []str
 		return nil, err
 	}
 	return england, nil
-}
-
-// values returns the published numeric metrics of an area by column position (nil where there is
-// none), for ranking areas without parsing their properties.
-func values(cols []spatlas.Column, m map[string]any) []*float64 {
-	vs := make([]*float64, len(cols))
-	for i, c := range cols {
-		var f float64
-		switch v := m[c.Name].(type) {
-		case json.Number:
-			x, err := v.Float64()
-			if err != nil {
-				continue
-			}
-			f = x
-		case int64:
-			f = float64(v)
-		default:
-			continue
-		}
-		vs[i] = &f
-	}
-	return vs
 }
 
 // whole returns the parent (by index: 1 LAD, 2 ICB) shared by every LSOA of an area, or "".
@@ -528,12 +493,8 @@ func scale(v *float64, by float64) float64 {
 
 // aggregate combines LSOAs into the values of the area they make up: counts add, rates are
 // recomputed from the sums, the rest are population-weighted means (METHODS.md, "Aggregates").
-func aggregate(cols []spatlas.Column, rows []*lsoaRow) (vals []float64, cases *int64) {
+func aggregate(cols []spatlas.Column, at map[string]int, rows []*lsoaRow) (vals []float64, cases *int64) {
 	vals = make([]float64, len(cols))
-	at := make(map[string]int, len(cols))
-	for i, c := range cols {
-		at[c.Name] = i
-	}
 	var pop float64
 	for _, r := range rows {
 		if r.pop > 0 {
@@ -596,27 +557,31 @@ func aggregate(cols []spatlas.Column, rows []*lsoaRow) (vals []float64, cases *i
 }
 
 // publish turns values into the published properties of an area of a level: rounded, typed,
-// and with counts of people under disclosure control when disclose.
-func publish(cols []spatlas.Column, level string, vals []float64, cases *int64, disclose bool) map[string]any {
+// and with counts of people under disclosure control when disclose. It also returns the
+// published numbers by column position (nil where there is none), which rank areas.
+func publish(cols []spatlas.Column, level string, vals []float64, cases *int64, disclose bool) (map[string]any, []*float64) {
 	m := make(map[string]any, len(cols)+1)
+	ranked := make([]*float64, len(cols))
 	for i, c := range cols {
-		if !slicesContains(c.Levels, level) {
-			continue
-		}
-		if c.Disclosure {
+		if !slices.Contains(c.Levels, level) || c.Disclosure {
 			continue
 		}
 		v := vals[i]
 		switch {
 		case math.IsNaN(v) || math.IsInf(v, 0):
 			m[c.Name] = nil
+			continue
 		case c.Type == spatlas.TypeBoolean:
 			m[c.Name] = v == 1
+			continue
 		case c.Type == spatlas.TypeInteger && c.Digits < 0:
-			m[c.Name] = int64(math.Round(v))
+			v = math.Round(v)
+			m[c.Name] = int64(v)
 		default:
-			m[c.Name] = jsonNumber(spatlas.Round(v, c.Digits))
+			v = spatlas.Round(v, c.Digits)
+			m[c.Name] = jsonNumber(v)
 		}
+		ranked[i] = &v
 	}
 	switch {
 	case cases == nil:
@@ -631,7 +596,7 @@ func publish(cols []spatlas.Column, level string, vals []float64, cases *int64, 
 			m["lw_caseload"], m["lw_caseload_suppressed"] = nil, true
 		}
 	}
-	return m
+	return m, ranked
 }
 
 // jsonNumber keeps whole numbers whole in JSON (1600, not 1600.0 or 1.6e3).
@@ -639,41 +604,44 @@ func jsonNumber(v float64) json.Number {
 	return json.Number(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
-func slicesContains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-type prevBuild struct {
-	Keys   map[string]string
-	Report spatlas.BuildReport
-}
-
-func getBuild(ctx context.Context, tx pgx.Tx, edition string) (prevBuild, error) {
-	var (
-		b                  prevBuild
-		params, keys, engl []byte
-		report             []byte
-		cats               []string
-		gen                int64
-		at                 time.Time
-	)
-	err := tx.QueryRow(ctx, query("build_get"), edition).Scan(&params, &keys, &cats, &engl, &gen, &at, &report)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return b, spatlas.Errorf(spatlas.ENOTFOUND, "edition %s has not been built", edition)
-	}
+// builds reads the latest builds (of one edition, or all when edition is nil), each with whether
+// it was built on its edition as loaded now.
+func builds(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, edition *string) (bs []spatlas.Build, current []bool, err error) {
+	rows, err := q.Query(ctx, query("builds"), edition)
 	if err != nil {
-		return b, err
+		return nil, nil, err
 	}
-	if err := json.Unmarshal(keys, &b.Keys); err != nil {
-		return b, err
+	var (
+		b                          spatlas.Build
+		params, keys, engl, report []byte
+		cur                        bool
+	)
+	_, err = pgx.ForEachRow(rows, []any{&b.Edition, &params, &keys, &b.Categories, &engl, &b.Generation, &b.BuiltAt, &report, &cur}, func() error {
+		b := b
+		for _, x := range []struct {
+			b []byte
+			v any
+		}{{params, &b.Params}, {keys, &b.Keys}, {engl, &b.England}, {report, &b.Report}} {
+			if err := json.Unmarshal(x.b, x.v); err != nil {
+				return fmt.Errorf("build of %s: %w", b.Edition, err)
+			}
+		}
+		bs, current = append(bs, b), append(current, cur)
+		return nil
+	})
+	return bs, current, err
+}
+
+// getBuild returns the last build of an edition, current or not: its stage keys say what to
+// recompute. A zero Build when there is none.
+func getBuild(ctx context.Context, tx pgx.Tx, edition string) (spatlas.Build, error) {
+	bs, _, err := builds(ctx, tx, &edition)
+	if err != nil || len(bs) == 0 {
+		return spatlas.Build{}, err
 	}
-	_ = json.Unmarshal(report, &b.Report)
-	return b, nil
+	return bs[0], nil
 }
 
 func putBuild(ctx context.Context, tx pgx.Tx, edition string, p spatlas.BuildParams, keys map[string]string,
@@ -692,26 +660,27 @@ func putBuild(ctx context.Context, tx pgx.Tx, edition string, p spatlas.BuildPar
 // BuildInfo returns the latest build of an edition; ENOTFOUND when there is none, or when the
 // edition was reloaded since (its metrics went with the old data).
 func (db *DB) BuildInfo(ctx context.Context, edition string) (spatlas.Build, error) {
-	var (
-		b                          spatlas.Build
-		params, keys, engl, report []byte
-		current                    bool
-	)
-	err := db.pool.QueryRow(ctx, query("build_info"), edition).Scan(&params, &keys, &b.Categories, &engl, &b.Generation, &b.BuiltAt, &report, &current)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !current) {
-		return b, spatlas.Errorf(spatlas.ENOTFOUND, "edition %s has no metrics: run spatlas build", edition)
-	}
+	bs, current, err := builds(ctx, db.pool, &edition)
 	if err != nil {
-		return b, err
+		return spatlas.Build{}, storeError(err)
 	}
-	b.Edition = edition
-	for _, x := range []struct {
-		b []byte
-		v any
-	}{{params, &b.Params}, {keys, &b.Keys}, {engl, &b.England}, {report, &b.Report}} {
-		if err := json.Unmarshal(x.b, x.v); err != nil {
-			return b, fmt.Errorf("build of %s: %w", edition, err)
+	if len(bs) == 0 || !current[0] {
+		return spatlas.Build{}, spatlas.Errorf(spatlas.ENOTFOUND, "edition %s has no metrics: run spatlas build", edition)
+	}
+	return bs[0], nil
+}
+
+// Builds returns the latest build of every edition built on its data as loaded now.
+func (db *DB) Builds(ctx context.Context) ([]spatlas.Build, error) {
+	bs, current, err := builds(ctx, db.pool, nil)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	out := []spatlas.Build{}
+	for i, b := range bs {
+		if current[i] {
+			out = append(out, b)
 		}
 	}
-	return b, nil
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,27 +202,6 @@ type inequalityJSON struct {
 	Notes         []string             `json:"notes"`
 }
 
-// inequalityMetric reports whether a metric can be analysed by deprivation: a numeric LSOA
-// property, not a count of people.
-func inequalityMetric(name string, categories []string) bool {
-	for _, c := range spatlas.Dictionary(categories) {
-		if c.Name == name {
-			return (c.Type == spatlas.TypeNumber || c.Type == spatlas.TypeInteger) && !c.Disclosure &&
-				!strings.HasSuffix(name, "_rank") && !strings.HasSuffix(name, "_decile") && slicesContains(c.Levels, spatlas.LevelLSOA)
-		}
-	}
-	return false
-}
-
-func slicesContains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // handleInequality serves how a metric is distributed across the deprivation gradient in an
 // area: means by decile, quintile ratio and difference, SII and RII with confidence intervals,
 // and the concentration index. format=csv gives the same as a tidy table.
@@ -255,7 +235,7 @@ func handleInequality(svc spatlas.AnalysisService, logger *slog.Logger) http.Han
 		if metric == "" {
 			metric = "lw_fte_per_10k"
 		}
-		if !inequalityMetric(metric, cats) {
+		if !spatlas.InequalityMetric(metric, cats) {
 			writeError(w, r, logger, spatlas.Errorf(spatlas.EINVALID,
 				"metric=%q: want a numeric LSOA metric of /api/dictionary, e.g. lw_fte_per_10k, assets_access_per_1k, assets_per_1k, imd_score", metric))
 			return
@@ -360,7 +340,7 @@ func handleDownload(svc spatlas.AnalysisService, logger *slog.Logger) http.Handl
 		}
 		file := chi.URLParam(r, "file")
 		level, format, _ := strings.Cut(file, ".")
-		if !slicesContains(spatlas.Levels(), level) || (format != "csv" && format != "geojson") {
+		if !slices.Contains(spatlas.Levels(), level) || (format != "csv" && format != "geojson") {
 			writeError(w, r, logger, spatlas.Errorf(spatlas.ENOTFOUND, "no download %q: want {level}.csv or {level}.geojson, level one of %s", file, strings.Join(spatlas.Levels(), ", ")))
 			return
 		}
@@ -392,7 +372,7 @@ func handleDownload(svc spatlas.AnalysisService, logger *slog.Logger) http.Handl
 		}
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
 		h.Set("Cache-Control", "no-cache")
-		if err := svc.Download(r.Context(), spatlas.DownloadQuery{Edition: ed.ID, Level: level, Area: area, Format: format}, w); err != nil {
+		if err := svc.Download(r.Context(), spatlas.DownloadQuery{Edition: ed.ID, Level: level, Area: area, Format: format, Build: b}, w); err != nil {
 			// Nothing written yet is the common case (an unknown area, a database error before
 			// the first row): the error goes out as JSON, not as the file.
 			h.Del("Content-Disposition")

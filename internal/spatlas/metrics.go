@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -90,25 +91,22 @@ func (p BuildParams) Key() string {
 // Build describes the metrics build of one edition: when, with which parameters, from which
 // inputs, and the England values of every metric.
 type Build struct {
-	Edition    string             `json:"edition"`
-	Params     BuildParams        `json:"params"`
-	BuiltAt    time.Time          `json:"built_at"`
-	Generation int64              `json:"generation"`
-	Categories []string           `json:"categories"`
-	England    map[string]any     `json:"england"`
-	Report     BuildReport        `json:"report"`
-	Keys       map[string]string  `json:"-"`
-	Extra      map[string]float64 `json:"-"`
+	Edition    string            `json:"edition"`
+	Params     BuildParams       `json:"params"`
+	BuiltAt    time.Time         `json:"built_at"`
+	Generation int64             `json:"generation"`
+	Categories []string          `json:"categories"`
+	England    map[string]any    `json:"england"`
+	Report     BuildReport       `json:"report"`
+	Keys       map[string]string `json:"-"`
 }
 
 // BuildReport says what a build did.
 type BuildReport struct {
 	Edition     string         `json:"edition"`
 	UpToDate    bool           `json:"up_to_date"`
-	Stages      []string       `json:"stages"`   // stages recomputed: neighbours, assets, services, derived
-	LSOAs       int            `json:"lsoas"`    // LSOAs with metrics
-	Assets      int64          `json:"assets"`   // assets within reach of England
-	Services    int64          `json:"services"` // link worker services
+	Stages      []string       `json:"stages"` // stages recomputed: neighbours, assets, services, derived
+	LSOAs       int            `json:"lsoas"`  // LSOAs with metrics
 	Neighbours  int64          `json:"neighbour_pairs"`
 	Isolated    int            `json:"isolated_lsoas"` // LSOAs with no contiguous neighbour
 	Underserved int            `json:"underserved_lsoas"`
@@ -204,7 +202,7 @@ func MetricColumns(categories []string) []Column {
 		Column{Name: "underserved", Type: TypeBoolean, Definition: "IMD decile <= underserved_max_decile and provision_pct <= underserved_max_provision_pct", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices}, Levels: lsoa, Digits: -1},
 		Column{Name: "underserved_lsoas", Type: TypeInteger, Unit: "LSOAs", Definition: "LSOAs in the area flagged underserved", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices}, Levels: parents, Agg: AggCount, Num: "underserved", Digits: -1},
 		Column{Name: "underserved_population", Type: TypeInteger, Unit: "people", Definition: "population of the area's underserved LSOAs (published population denominators, not suppressed)", Section: secGap, Sources: []string{SourceDeprivation, SourcePopulation}, Levels: parents, Agg: AggSum, Digits: -1},
-		Column{Name: "gi_z", Type: TypeNumber, Unit: "z-score", Definition: "Getis-Ord Gi* of the gap over queen contiguity (LSOAs within 1 m of each other), the LSOA included; |z| >= 1.96 is significant at 5% before correction", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 3},
+		Column{Name: "gi_z", Type: TypeNumber, Unit: "z-score", Definition: "Getis-Ord Gi* of the gap over queen contiguity (LSOAs whose polygons touch or overlap), the LSOA included; |z| >= 1.96 is significant at 5% before correction", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 3},
 		Column{Name: "gi_p", Type: TypeNumber, Unit: "probability", Definition: "two-sided p-value of gi_z under the normal approximation", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 6},
 		Column{Name: "gi_sig", Type: TypeBoolean, Definition: "gi_p significant after Benjamini-Hochberg correction across the edition's LSOAs at false discovery rate hotspot_fdr", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: -1},
 		Column{Name: "hotspot_lsoas", Type: TypeInteger, Unit: "LSOAs", Definition: "LSOAs in the area with gi_sig true and gi_z > 0 (need outruns provision among neighbours too)", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: parents, Agg: AggCount, Num: "hotspot", Digits: -1},
@@ -212,21 +210,15 @@ func MetricColumns(categories []string) []Column {
 	return cs
 }
 
-// IsNumericMetric reports whether name is a numeric metric column an inequality can be
-// computed on.
-func IsNumericMetric(cols []Column, name string) bool {
-	for _, c := range cols {
+// InequalityMetric reports whether a column can be analysed across the deprivation gradient: a
+// numeric LSOA value that is neither a rank or decile of deprivation itself nor a count of
+// people under disclosure control.
+func InequalityMetric(name string, categories []string) bool {
+	for _, c := range Dictionary(categories) {
 		if c.Name == name {
-			return (c.Type == TypeNumber || c.Type == TypeInteger) && contains(c.Levels, LevelLSOA) && !c.Disclosure
-		}
-	}
-	return false
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
+			return (c.Type == TypeNumber || c.Type == TypeInteger) && !c.Disclosure &&
+				!strings.HasSuffix(name, "_rank") && !strings.HasSuffix(name, "_decile") &&
+				slices.Contains(c.Levels, LevelLSOA)
 		}
 	}
 	return false
@@ -350,6 +342,7 @@ type DownloadQuery struct {
 	Level   string
 	Area    string // "" or England for all
 	Format  string // csv or geojson
+	Build   *Build // the edition's build, nil when it has none: its metrics become columns
 }
 
 // Dataset is one loaded dataset file with its provenance.
@@ -388,7 +381,7 @@ type AnalysisService interface {
 func MetricProperties(level string, categories []string) []Property {
 	var ps []Property
 	for _, c := range MetricColumns(categories) {
-		if !contains(c.Levels, level) {
+		if !slices.Contains(c.Levels, level) {
 			continue
 		}
 		d := c.Definition

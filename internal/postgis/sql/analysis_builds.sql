@@ -1,2 +1,0 @@
--- Every edition's latest build.
-SELECT edition FROM build ORDER BY edition
