@@ -14,8 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/ingest"
-	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
@@ -52,7 +52,7 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 	if err != nil {
 		return verdict{}, err
 	}
-	if err := b.db.SetCategories(ctx, pipeline.CategoryCounts(tx)); err != nil {
+	if err := b.db.SetCategories(ctx, app.CategoryCounts(tx)); err != nil {
 		return verdict{}, err
 	}
 	c, err := pgx.ParseConfig(b.cfg.dbURL)
@@ -145,7 +145,7 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 // ensureEditions loads both editions into the bench database unless they are there already.
 func (b *bench) ensureEditions(ctx context.Context) error {
 	for _, ed := range spatlas.Editions() {
-		if _, err := pipeline.Load(ctx, b.db, b.cfg.dataDir, ed, false, b.logger); err != nil {
+		if _, err := app.Load(ctx, b.db, b.cfg.dataDir, ed, false, b.logger); err != nil {
 			return fmt.Errorf("load %s: %w", ed.ID, err)
 		}
 	}

@@ -18,8 +18,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/ingest"
-	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
@@ -54,7 +54,7 @@ func (b *bench) boundaries(ctx context.Context) (verdict, error) {
 	if err != nil {
 		return verdict{}, err
 	}
-	plan, err := pipeline.NewPlan(b.cfg.dataDir, ed)
+	plan, err := app.NewPlan(b.cfg.dataDir, ed)
 	if err != nil {
 		return verdict{}, err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/taxonomy"
 )
@@ -37,11 +37,11 @@ func (b *bench) build(ctx context.Context) (verdict, error) {
 	if err != nil {
 		return verdict{}, err
 	}
-	p, err := pipeline.NewProvision(ctx, b.db, b.cfg.dataDir, "", b.logger)
+	p, err := app.NewProvision(ctx, b.db, b.cfg.dataDir, "", b.logger)
 	if err != nil {
 		return verdict{}, err
 	}
-	if _, err := pipeline.LoadProvision(ctx, b.db, b.cfg.dataDir, p, true, b.logger); err != nil {
+	if _, err := app.LoadProvision(ctx, b.db, b.cfg.dataDir, p, true, b.logger); err != nil {
 		return verdict{}, err
 	}
 	tmp, err := os.MkdirTemp("", "spatlas-bench-build-")

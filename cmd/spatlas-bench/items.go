@@ -16,7 +16,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/server"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -266,7 +266,7 @@ func (b *bench) ensureLoaded(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Load(ctx, b.db, b.cfg.dataDir, ed, false, b.logger)
+	rep, err := app.Load(ctx, b.db, b.cfg.dataDir, ed, false, b.logger)
 	if err != nil {
 		return err
 	}

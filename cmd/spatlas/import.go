@@ -9,12 +9,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/geoassets"
 	"github.com/spatlas/spatlas/internal/ingest"
+	"github.com/spatlas/spatlas/internal/linkworkers"
 	"github.com/spatlas/spatlas/internal/oruk"
-	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/postgis"
-	"github.com/spatlas/spatlas/internal/services"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 )
@@ -76,7 +76,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	p, err := pipeline.NewProvision(ctx, db, "", *postcodes, e.logger)
+	p, err := app.NewProvision(ctx, db, "", *postcodes, e.logger)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	}
 	var im *spatlas.Import
 	if *kind == spatlas.KindServices {
-		im, err = services.LoadFile(*dataset, src, p.PostcodeLookup())
+		im, err = linkworkers.LoadFile(*dataset, src, p.PostcodeLookup())
 	} else {
 		im, err = readAssetSource(ctx, e, src, *format, m, *category, *orukPath, *orukFull, p)
 	}
@@ -106,7 +106,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	}
 	im.Source.Dataset, im.Source.File, im.Source.Rows = im.Dataset, im.File, int64(im.RowsRead)
 	p.Taxonomy.Assign(im.Assets)
-	if err := db.SetCategories(ctx, pipeline.CategoryCounts(p.Taxonomy)); err != nil {
+	if err := db.SetCategories(ctx, app.CategoryCounts(p.Taxonomy)); err != nil {
 		return err
 	}
 	rep, err := db.LoadImport(ctx, im)
@@ -154,7 +154,7 @@ func importMapping(file, pairs string) (tabular.Mapping, error) {
 
 // readAssetSource reads an asset file, or a live ORUK API, in the format asked for.
 func readAssetSource(ctx context.Context, e env, src, format string, m tabular.Mapping, category, orukPath string,
-	orukFull bool, p pipeline.Provision) (*spatlas.Import, error) {
+	orukFull bool, p app.Provision) (*spatlas.Import, error) {
 	name := strings.ToLower(strings.TrimSuffix(filepath.Base(src), ".gz"))
 	if format == "auto" {
 		switch {

@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/fetch"
-	"github.com/spatlas/spatlas/internal/pipeline"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -91,7 +91,7 @@ func loadEditions(ctx context.Context, e env, db *postgis.DB, dataDir string, ed
 	g, gctx := errgroup.WithContext(ctx)
 	for i, ed := range eds {
 		g.Go(func() error {
-			rep, err := pipeline.Load(gctx, db, dataDir, ed, force, e.logger)
+			rep, err := app.Load(gctx, db, dataDir, ed, force, e.logger)
 			if err != nil {
 				return fmt.Errorf("load %s: %w", ed.ID, err)
 			}

@@ -9,7 +9,7 @@ import (
 	"io"
 	"slices"
 
-	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -17,11 +17,11 @@ import (
 // loadProvision loads the provision files of the data directory that changed, and prints what
 // each load did.
 func loadProvision(ctx context.Context, e env, db *postgis.DB, dataDir, postcodes string, force bool) error {
-	p, err := pipeline.NewProvision(ctx, db, dataDir, postcodes, e.logger)
+	p, err := app.NewProvision(ctx, db, dataDir, postcodes, e.logger)
 	if err != nil {
 		return err
 	}
-	reps, err := pipeline.LoadProvision(ctx, db, dataDir, p, force, e.logger)
+	reps, err := app.LoadProvision(ctx, db, dataDir, p, force, e.logger)
 	for _, rep := range reps {
 		printProvisionReport(e.stdout, rep)
 	}

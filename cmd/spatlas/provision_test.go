@@ -78,7 +78,7 @@ func TestImport(t *testing.T) {
 	}
 
 	// Services: the example file of the README.
-	out, _, err = runCmd(t, url, "import", "-dataset", "test-services", "-kind", "services", "../../internal/services/testdata/services.csv")
+	out, _, err = runCmd(t, url, "import", "-dataset", "test-services", "-kind", "services", "../../internal/linkworkers/testdata/services.csv")
 	if err != nil {
 		t.Fatalf("import services: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
@@ -248,7 +248,7 @@ func load(tb testing.TB, db *postgis.DB, dir string, force bool) spatlas.LoadRep
 
 func tryLoad(ctx context.Context, db *postgis.DB, dir string, force bool) (spatlas.LoadReport, error) {
 	ed, _ := spatlas.EditionByID("iod2019")
-	return pipeline.Load(ctx, db, dir, ed, force, postgistest.Logger(nil))
+	return app.Load(ctx, db, dir, ed, force, postgistest.Logger(nil))
 }
 
 // TestLoadBadInput checks that each kind of broken input fails with an error naming the file and

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spatlas/spatlas/internal/linkworkers"
 	"github.com/spatlas/spatlas/internal/postgis/postgistest"
-	"github.com/spatlas/spatlas/internal/services"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
@@ -1281,7 +1281,7 @@ func TestDownloadDisclosureOfCaseloads(t *testing.T) {
 	db := postgistest.DB(t, "disclosure")
 	postgistest.Load(t, db, postgistest.FixtureDir(t), "iod2019")
 	ctx := t.Context()
-	im, err := services.ReadServices("disclosure-test", "services.csv", strings.NewReader(disclosureServices), nil)
+	im, err := linkworkers.ReadServices("disclosure-test", "services.csv", strings.NewReader(disclosureServices), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/spatlas/spatlas/internal/pipeline"
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/testenv"
@@ -165,7 +165,7 @@ func Load(tb testing.TB, db *postgis.DB, dataDir, edition string) spatlas.LoadRe
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rep, err := pipeline.Load(ctx, db, dataDir, ed, false, Logger(tb))
+	rep, err := app.Load(ctx, db, dataDir, ed, false, Logger(tb))
 	if err != nil {
 		tb.Fatalf("load %s: %v", edition, err)
 	}
@@ -226,11 +226,11 @@ func LoadProvision(tb testing.TB, db *postgis.DB, dataDir string) []*spatlas.Pro
 		tb.Fatal(err)
 	}
 	defer unlock()
-	p, err := pipeline.NewProvision(ctx, db, "", "", Logger(tb))
+	p, err := app.NewProvision(ctx, db, "", "", Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	reps, err := pipeline.LoadProvision(ctx, db, dataDir, p, false, Logger(tb))
+	reps, err := app.LoadProvision(ctx, db, dataDir, p, false, Logger(tb))
 	if err != nil {
 		tb.Fatalf("load provision: %v", err)
 	}

@@ -26,4 +26,4 @@
 // Import.RowsRead = len(Services) + len(Rejected) + len(Unlocated) + len(Excluded). Problems with
 // a file as a whole (a missing column, a file that is not CSV or GeoJSON) are *spatlas.Error
 // values with code EINVALID naming the file and line.
-package services
+package linkworkers

@@ -1,4 +1,4 @@
-package pipeline
+package app
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"github.com/spatlas/spatlas/data"
 	"github.com/spatlas/spatlas/internal/geoassets"
 	"github.com/spatlas/spatlas/internal/ingest"
+	"github.com/spatlas/spatlas/internal/linkworkers"
 	"github.com/spatlas/spatlas/internal/oruk"
-	"github.com/spatlas/spatlas/internal/services"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
@@ -150,18 +150,18 @@ func builtinAssets() []struct {
 // worker layer, then the asset sources.
 func ProvisionFiles(dataDir string) ([]ProvisionFile, error) {
 	var fs []ProvisionFile
-	if wf, _ := filepath.Glob(filepath.Join(dataDir, services.DatasetWorkforce, "pcn_workforce_individual_level_*.csv*")); len(wf) > 0 {
+	if wf, _ := filepath.Glob(filepath.Join(dataDir, linkworkers.DatasetWorkforce, "pcn_workforce_individual_level_*.csv*")); len(wf) > 0 {
 		var inputs []string
-		for _, ds := range []string{services.DatasetWorkforce, services.DatasetPCNMap, services.DatasetLocations} {
+		for _, ds := range []string{linkworkers.DatasetWorkforce, linkworkers.DatasetPCNMap, linkworkers.DatasetLocations} {
 			files, err := dataFiles(filepath.Join(dataDir, ds), "*")
 			if err != nil {
 				return nil, err
 			}
 			inputs = append(inputs, files...)
 		}
-		fs = append(fs, ProvisionFile{Dataset: services.DatasetWorkforce, Path: wf[len(wf)-1], Inputs: inputs,
+		fs = append(fs, ProvisionFile{Dataset: linkworkers.DatasetWorkforce, Path: wf[len(wf)-1], Inputs: inputs,
 			read: func(_ string, p Provision) (*spatlas.Import, error) {
-				im, err := services.LoadNational(dataDir, p.PostcodeLookup())
+				im, err := linkworkers.LoadNational(dataDir, p.PostcodeLookup())
 				if im != nil {
 					im.Kind = spatlas.KindServices
 				}
@@ -341,7 +341,7 @@ func readAnyAssets(path string, p Provision) (*spatlas.Import, error) {
 }
 
 func readServicesFile(path string, p Provision) (*spatlas.Import, error) {
-	im, err := services.LoadFile("", path, p.PostcodeLookup())
+	im, err := linkworkers.LoadFile("", path, p.PostcodeLookup())
 	if im != nil {
 		im.Kind = spatlas.KindServices
 	}

@@ -1,4 +1,4 @@
-package pipeline_test
+package app_test
 
 import (
 	"context"
