@@ -620,6 +620,13 @@ func TestInequalityRealData(t *testing.T) {
 			if len(deciles) != 10 {
 				t.Fatalf("%d deciles, want 10", len(deciles))
 			}
+			// Figures are published at the precision of the download's values (4 decimals for
+			// lw_fte_per_10k, 4 for ratios and indices): recomputed from the download and rounded
+			// so, they are reproduced exactly.
+			unit, ratio := int(jf(m, "decimals")), int(jf(m, "ratio_decimals"))
+			if unit != 4 || ratio != 4 {
+				t.Errorf("decimals %v, ratio_decimals %v; want 4 and 4", m["decimals"], m["ratio_decimals"])
+			}
 
 			// Recompute from the download: decile means, the population, the LSOAs.
 			lsoas := getCSV(t, ts, "/api/download/"+ed+"/lsoa.csv")
@@ -657,7 +664,7 @@ func TestInequalityRealData(t *testing.T) {
 				if int(jf(d, "lsoas")) != n[dec] || jf(d, "population") != w[dec] {
 					t.Errorf("decile %d: %v LSOAs, %v people; download %d, %v", dec, d["lsoas"], d["population"], n[dec], w[dec])
 				}
-				if want := wy[dec] / w[dec]; !near(jf(d, "mean"), want, 1e-7) {
+				if want := wy[dec] / w[dec]; jf(d, "mean") != spatlas.Round(want, unit) {
 					t.Errorf("decile %d: mean %v, recomputed from the download %v", dec, d["mean"], want)
 				}
 				if !(jf(d, "se") > 0) {
@@ -676,34 +683,29 @@ func TestInequalityRealData(t *testing.T) {
 				t.Errorf("England population %v, its regions hold %v", m["population"], regionPop)
 			}
 
-			q1 := (dmean[0]*dpop[0] + dmean[1]*dpop[1]) / (dpop[0] + dpop[1])
-			q5 := (dmean[8]*dpop[8] + dmean[9]*dpop[9]) / (dpop[8] + dpop[9])
+			// The decile means of the download's values, before rounding.
+			var fullMean []float64
+			for dec := 1; dec <= 10; dec++ {
+				fullMean = append(fullMean, wy[dec]/w[dec])
+			}
+			q1 := (wy[1] + wy[2]) / (w[1] + w[2])
+			q5 := (wy[9] + wy[10]) / (w[9] + w[10])
+			sii, b0 := wlsSII(dpop, fullMean)
 			checks := []struct {
 				name      string
 				got, want float64
+				decimals  int
 			}{
-				{"most deprived quintile mean", jf(m, "most_deprived_quintile_mean"), q1},
-				{"least deprived quintile mean", jf(m, "least_deprived_quintile_mean"), q5},
-				{"quintile ratio", jf(m, "quintile_ratio"), q1 / q5},
-				{"quintile difference", jf(m, "quintile_difference"), q1 - q5},
+				{"most deprived quintile mean", jf(m, "most_deprived_quintile_mean"), q1, unit},
+				{"least deprived quintile mean", jf(m, "least_deprived_quintile_mean"), q5, unit},
+				{"quintile ratio", jf(m, "quintile_ratio"), q1 / q5, ratio},
+				{"quintile difference", jf(m, "quintile_difference"), q1 - q5, unit},
+				{"SII", jf(jobj(t, m["sii"]), "value"), sii, unit},
+				{"RII", jf(jobj(t, m["rii"]), "value"), (b0 + sii) / b0, ratio},
+				{"concentration index", jf(jobj(t, m["concentration_index"]), "value"), concentrationIndex(ranks, pops, ys), ratio},
 			}
-			sii, b0 := wlsSII(dpop, dmean)
-			checks = append(checks,
-				struct {
-					name      string
-					got, want float64
-				}{"SII", jf(jobj(t, m["sii"]), "value"), sii},
-				struct {
-					name      string
-					got, want float64
-				}{"RII", jf(jobj(t, m["rii"]), "value"), (b0 + sii) / b0},
-				struct {
-					name      string
-					got, want float64
-				}{"concentration index", jf(jobj(t, m["concentration_index"]), "value"), concentrationIndex(ranks, pops, ys)},
-			)
 			for _, c := range checks {
-				if !near(c.got, c.want, 1e-6) {
+				if c.got != spatlas.Round(c.want, c.decimals) {
 					t.Errorf("%s = %v, recomputed %v", c.name, c.got, c.want)
 				}
 			}

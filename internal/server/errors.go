@@ -17,6 +17,21 @@ type errorBody struct {
 	Message string `json:"message"`
 }
 
+// handlerFunc serves a request and returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// errorAdapter returns the wrapper that makes a handlerFunc an http.Handler: an error the
+// handler returns is written by writeError, the one place an error reaches a client.
+func errorAdapter(logger *slog.Logger) func(handlerFunc) http.Handler {
+	return func(h handlerFunc) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				writeError(w, r, logger, err)
+			}
+		})
+	}
+}
+
 // httpStatus maps an application error code to an HTTP status. It is the only such mapping.
 func httpStatus(code string) int {
 	switch code {
@@ -63,12 +78,14 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 }
 
 // writeErrorBody writes one error response. Headers a successful response may have been given
-// in advance (ETag, Content-Length) are removed and the response is marked not to be stored.
+// in advance (ETag, Content-Length, a download's Content-Disposition) are removed and the
+// response is marked not to be stored.
 func writeErrorBody(w http.ResponseWriter, status int, code, msg string) {
 	h := w.Header()
 	h.Del("Etag")
 	h.Del("Content-Length")
 	h.Del("Content-Encoding")
+	h.Del("Content-Disposition")
 	h.Set("Cache-Control", "no-store")
 	writeJSONStatus(w, status, errorBody{Code: code, Message: msg})
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,22 +27,23 @@ const (
 // ogcBase is the absolute URL of the OGC API root as the client addressed it.
 func ogcBase(r *http.Request) string { return baseURL(r) + ogcPrefix }
 
-// handleLanding serves the landing page: what the API is and where its parts are.
-func handleLanding(logger *slog.Logger) http.Handler {
+// handleLanding serves the landing page: what the API is, its version and where its parts are.
+func handleLanding(version string) handlerFunc {
 	type landing struct {
 		Title       string `json:"title"`
 		Description string `json:"description"`
+		Version     string `json:"version"`
 		Links       []link `json:"links"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseOnly(r.URL.RawQuery, "f"); err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		base := ogcBase(r)
 		writeJSONStatus(w, http.StatusOK, landing{
 			Title:       apiTitle,
 			Description: apiDescription,
+			Version:     version,
 			Links: []link{
 				{Href: base, Rel: "self", Type: mediaJSON, Title: "this document"},
 				{Href: base + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "the API definition"},
@@ -51,21 +51,22 @@ func handleLanding(logger *slog.Logger) http.Handler {
 				{Href: base + "/collections", Rel: "data", Type: mediaJSON, Title: "the feature collections"},
 			},
 		})
-	})
+		return nil
+	}
 }
 
 // handleConformance lists the conformance classes.
-func handleConformance(logger *slog.Logger) http.Handler {
+func handleConformance() handlerFunc {
 	type conformance struct {
 		ConformsTo []string `json:"conformsTo"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseOnly(r.URL.RawQuery, "f"); err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		writeJSONStatus(w, http.StatusOK, conformance{ConformsTo: []string{confCore, confGeoJSON, confOAS30}})
-	})
+		return nil
+	}
 }
 
 // collectionJSON is a collection as OGC API - Features describes it, with spatlas's extension.
@@ -133,20 +134,18 @@ func toCollectionJSON(base string, c spatlas.Collection) collectionJSON {
 }
 
 // handleCollections lists the collections.
-func handleCollections(cat *catalog, logger *slog.Logger) http.Handler {
+func handleCollections(cat *catalog) handlerFunc {
 	type collectionsJSON struct {
 		Links       []link           `json:"links"`
 		Collections []collectionJSON `json:"collections"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseOnly(r.URL.RawQuery, "f"); err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		cols, err := cat.current(r.Context())
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		base := ogcBase(r)
 		out := collectionsJSON{
@@ -157,7 +156,8 @@ func handleCollections(cat *catalog, logger *slog.Logger) http.Handler {
 			out.Collections[i] = toCollectionJSON(base, c)
 		}
 		writeJSONStatus(w, http.StatusOK, out)
-	})
+		return nil
+	}
 }
 
 // lookupCollection returns the collection named in the path.
@@ -181,15 +181,15 @@ func lookupCollectionDocument(cat *catalog, r *http.Request) (spatlas.Collection
 }
 
 // handleCollection describes one collection.
-func handleCollection(cat *catalog, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleCollection(cat *catalog) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := lookupCollectionDocument(cat, r)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		writeJSONStatus(w, http.StatusOK, toCollectionJSON(ogcBase(r), c))
-	})
+		return nil
+	}
 }
 
 // relQueryables and mediaSchema are OGC API - Features Part 3's link relation and media type for
@@ -201,12 +201,11 @@ const (
 
 // handleQueryables serves the JSON Schema of the properties that items can be filtered on with
 // name=value (OGC API - Features Part 3), so that a client can discover the filters.
-func handleQueryables(cat *catalog, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleQueryables(cat *catalog) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := lookupCollectionDocument(cat, r)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		props := map[string]any{}
 		for _, p := range c.Properties {
@@ -222,32 +221,29 @@ func handleQueryables(cat *catalog, logger *slog.Logger) http.Handler {
 			"properties":           props,
 			"additionalProperties": false,
 		})
-	})
+		return nil
+	}
 }
 
 // handleItems serves a page of features. The features come from the store already serialised;
 // they are written as they are, between a header and a closing brace built here.
-func handleItems(svc spatlas.FeatureService, cat *catalog, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleItems(svc spatlas.FeatureService, cat *catalog) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := lookupCollection(cat, r)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		q, err := parseItemsQuery(c, r.URL.RawQuery)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		page, err := svc.Features(r.Context(), q)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		links, err := marshalJSON(itemsLinks(r, c, q, page))
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		features := page.Features
 		if len(bytes.TrimSpace(features)) == 0 {
@@ -272,10 +268,11 @@ func handleItems(svc spatlas.FeatureService, cat *catalog, logger *slog.Logger) 
 		w.WriteHeader(http.StatusOK)
 		for _, b := range [][]byte{head, features, tail} {
 			if _, err := w.Write(b); err != nil {
-				return // the client has gone
+				return nil // the client has gone
 			}
 		}
-	})
+		return nil
+	}
 }
 
 // itemsLinks are the links of a page: self, its collection, and next and previous pages. Page
@@ -313,30 +310,26 @@ func itemsLinks(r *http.Request, c spatlas.Collection, q spatlas.FeatureQuery, p
 }
 
 // handleItem serves one feature, with links to itself and its collection spliced in.
-func handleItem(svc spatlas.FeatureService, cat *catalog, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleItem(svc spatlas.FeatureService, cat *catalog) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := lookupCollection(cat, r)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		zoom, props, err := parseItemQuery(c, r.URL.RawQuery)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		id := chi.URLParam(r, "featureId")
 		if u, err := url.PathUnescape(id); err == nil {
 			id = u
 		}
 		if !validText(id) {
-			writeError(w, r, logger, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID))
-			return
+			return spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID)
 		}
 		feature, err := svc.Feature(r.Context(), c.ID, id, zoom, props)
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		base := baseURL(r)
 		self := base + r.URL.EscapedPath()
@@ -348,11 +341,11 @@ func handleItem(svc spatlas.FeatureService, cat *catalog, logger *slog.Logger) h
 			{Href: base + ogcPrefix + "/collections/" + url.PathEscape(c.ID), Rel: "collection", Type: mediaJSON, Title: "the collection"},
 		})
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		writeBytes(w, http.StatusOK, mediaGeoJSON, spliceLinks(feature, bytes.TrimRight(links, "\n")))
-	})
+		return nil
+	}
 }
 
 // spliceLinks adds a "links" member to a JSON object without decoding it. Bytes that are not an

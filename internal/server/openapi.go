@@ -1,7 +1,6 @@
 package server
 
 import (
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -13,19 +12,18 @@ type obj = map[string]any
 
 // handleOpenAPI serves the OpenAPI 3.0 definition of the API, generated from the collections:
 // one items path and one item path per collection, each queryable property a query parameter.
-func handleOpenAPI(cat *catalog, version string, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleOpenAPI(cat *catalog, version string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseOnly(r.URL.RawQuery, "f"); err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		cols, err := cat.current(r.Context())
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		writeBodyStatus(w, http.StatusOK, mediaOpenAPI, openAPIDocument(ogcBase(r), version, cols.list))
-	})
+		return nil
+	}
 }
 
 // openAPIDocument builds the definition for the API served at base.
@@ -56,42 +54,7 @@ func openAPIDocument(base, version string, cols []spatlas.Collection) obj {
 	}
 	schemas := baseSchemas()
 	for _, c := range cols {
-		op := strings.ReplaceAll(c.ID, "-", "_")
-		propsSchema := "properties_" + op
-		schemas[propsSchema] = propertiesSchema(c)
-		itemsParams := []any{
-			ref("parameters", "bbox"), ref("parameters", "bbox-crs"), ref("parameters", "limit"),
-			ref("parameters", "offset"), ref("parameters", "datetime"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f"),
-		}
-		for _, p := range c.Properties {
-			if p.Queryable {
-				itemsParams = append(itemsParams, obj{
-					"name": p.Name, "in": "query", "required": false, "style": "form", "explode": false,
-					"description": "only features whose " + p.Name + " equals this value: " + p.Description,
-					"schema":      obj{"type": p.Type},
-				})
-			}
-		}
-		paths["/collections/"+c.ID+"/items"] = obj{"get": operation("getFeatures_"+op, c.Title,
-			"Features of "+c.ID+", in pages.", itemsParams,
-			jsonResponse("A page of features.", mediaGeoJSON, obj{"allOf": []any{
-				ref("schemas", "FeatureCollectionGeoJSON"),
-				obj{"type": "object", "properties": obj{"features": obj{"type": "array", "items": obj{"allOf": []any{
-					ref("schemas", "FeatureGeoJSON"),
-					obj{"type": "object", "properties": obj{"properties": ref("schemas", propsSchema)}},
-				}}}}},
-			}}))}
-		paths["/collections/"+c.ID+"/queryables"] = obj{"get": operation("getQueryables_"+op, c.Title+": queryables",
-			"The properties of "+c.ID+" that items can be filtered on, as a JSON Schema (OGC API - Features Part 3).",
-			[]any{ref("parameters", "f")},
-			jsonResponse("The queryables.", mediaSchema, obj{"type": "object"}))}
-		paths["/collections/"+c.ID+"/items/{featureId}"] = obj{"get": operation("getFeature_"+op, c.Title+": one feature",
-			"One feature of "+c.ID+"; its id is the area code.",
-			[]any{ref("parameters", "featureId"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f")},
-			jsonResponse("The feature.", mediaGeoJSON, obj{"allOf": []any{
-				ref("schemas", "FeatureGeoJSON"),
-				obj{"type": "object", "properties": obj{"properties": ref("schemas", propsSchema)}},
-			}}))}
+		addCollectionPaths(paths, schemas, c)
 	}
 	return obj{
 		"openapi": "3.0.3",
@@ -212,7 +175,8 @@ func baseParameters() obj {
 func baseSchemas() obj {
 	linkRef := ref("schemas", "Link")
 	links := obj{"type": "array", "items": linkRef}
-	return obj{
+	schemas := geoJSONSchemas(links)
+	for k, v := range (obj{
 		"Link": obj{
 			"type": "object", "required": []string{"href", "rel"},
 			"properties": obj{
@@ -260,6 +224,56 @@ func baseSchemas() obj {
 				}},
 			},
 		},
+	}) {
+		schemas[k] = v
+	}
+	return schemas
+}
+
+// addCollectionPaths adds the items, queryables and item paths of a collection, and the schema of
+// its properties.
+func addCollectionPaths(paths, schemas obj, c spatlas.Collection) {
+	op := strings.ReplaceAll(c.ID, "-", "_")
+	propsSchema := "properties_" + op
+	schemas[propsSchema] = propertiesSchema(c)
+	itemsParams := []any{
+		ref("parameters", "bbox"), ref("parameters", "bbox-crs"), ref("parameters", "limit"),
+		ref("parameters", "offset"), ref("parameters", "datetime"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f"),
+	}
+	for _, p := range c.Properties {
+		if p.Queryable {
+			itemsParams = append(itemsParams, obj{
+				"name": p.Name, "in": "query", "required": false, "style": "form", "explode": false,
+				"description": "only features whose " + p.Name + " equals this value: " + p.Description,
+				"schema":      obj{"type": p.Type},
+			})
+		}
+	}
+	paths["/collections/"+c.ID+"/items"] = obj{"get": operation("getFeatures_"+op, c.Title,
+		"Features of "+c.ID+", in pages.", itemsParams,
+		jsonResponse("A page of features.", mediaGeoJSON, obj{"allOf": []any{
+			ref("schemas", "FeatureCollectionGeoJSON"),
+			obj{"type": "object", "properties": obj{"features": obj{"type": "array", "items": obj{"allOf": []any{
+				ref("schemas", "FeatureGeoJSON"),
+				obj{"type": "object", "properties": obj{"properties": ref("schemas", propsSchema)}},
+			}}}}},
+		}}))}
+	paths["/collections/"+c.ID+"/queryables"] = obj{"get": operation("getQueryables_"+op, c.Title+": queryables",
+		"The properties of "+c.ID+" that items can be filtered on, as a JSON Schema (OGC API - Features Part 3).",
+		[]any{ref("parameters", "f")},
+		jsonResponse("The queryables.", mediaSchema, obj{"type": "object"}))}
+	paths["/collections/"+c.ID+"/items/{featureId}"] = obj{"get": operation("getFeature_"+op, c.Title+": one feature",
+		"One feature of "+c.ID+"; its id is the area code.",
+		[]any{ref("parameters", "featureId"), propertiesParameter(c), ref("parameters", "zoom"), ref("parameters", "f")},
+		jsonResponse("The feature.", mediaGeoJSON, obj{"allOf": []any{
+			ref("schemas", "FeatureGeoJSON"),
+			obj{"type": "object", "properties": obj{"properties": ref("schemas", propsSchema)}},
+		}}))}
+}
+
+// geoJSONSchemas are the schemas of GeoJSON features and feature collections.
+func geoJSONSchemas(links obj) obj {
+	return obj{
 		"GeometryGeoJSON": obj{
 			"type": "object", "required": []string{"type", "coordinates"},
 			"properties": obj{

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"log/slog"
 	"net/http"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
@@ -10,17 +9,15 @@ import (
 // handleLoadReports serves the latest load report of every provision file, so that every row
 // read can be accounted for: loaded, rejected, unlocated or excluded, each with its rows and
 // reasons. ?dataset= keeps one dataset's files.
-func handleLoadReports(svc spatlas.ProvisionService, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleLoadReports(svc spatlas.ProvisionService) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		q, err := parseOnly(r.URL.RawQuery, "dataset")
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		reps, err := svc.ProvisionReports(r.Context())
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		out := make([]spatlas.ProvisionReport, 0, len(reps))
 		for _, rep := range reps {
@@ -30,25 +27,25 @@ func handleLoadReports(svc spatlas.ProvisionService, logger *slog.Logger) http.H
 		}
 		w.Header().Set("Cache-Control", "no-cache")
 		writeJSONStatus(w, http.StatusOK, out)
-	})
+		return nil
+	}
 }
 
 // handleCategories serves the asset taxonomy with the number of assets in each category.
-func handleCategories(svc spatlas.ProvisionService, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func handleCategories(svc spatlas.ProvisionService) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseOnly(r.URL.RawQuery); err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		cs, err := svc.Categories(r.Context())
 		if err != nil {
-			writeError(w, r, logger, err)
-			return
+			return err
 		}
 		if cs == nil {
 			cs = []spatlas.CategoryCount{}
 		}
 		w.Header().Set("Cache-Control", "no-cache")
 		writeJSONStatus(w, http.StatusOK, cs)
-	})
+		return nil
+	}
 }

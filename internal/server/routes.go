@@ -32,7 +32,9 @@ type Config struct {
 	CacheBytes int64
 	// TileURL and TileAttribution configure the map's optional basemap (/api/config).
 	TileURL, TileAttribution string
-	// Version is the build version, shown in the OpenAPI document and /api/config.
+	// Version is the build version, shown in the OpenAPI document, the landing page and
+	// /api/config, and part of every ETag. Empty takes it from the binary's build information
+	// (see buildVersion).
 	Version string
 }
 
@@ -45,12 +47,15 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	version := cfg.Version
+	if version == "" {
+		version = buildVersion()
+	}
 	svc := cfg.Features
 	gens := newGenerations(svc, time.Second, now)
 	cat := newCatalog(svc, gens)
-	rc := newCache(cfg.CacheBytes)
-	gz := newGzipPool()
-	compress := middleware.Compress(5)
+	compress := newCompressor()
+	h := errorAdapter(logger)
 
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, accessLog(logger), recoverer(logger), headAsGet)
@@ -62,30 +67,30 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 		r.Use(cors, compress)
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
-		r.Method(http.MethodGet, "/config", handleConfig(cfg.TileURL, cfg.TileAttribution, cfg.Version))
+		r.Method(http.MethodGet, "/config", handleConfig(cfg.TileURL, cfg.TileAttribution, version))
 		if cfg.Provision != nil {
-			r.Method(http.MethodGet, "/load-reports", handleLoadReports(cfg.Provision, logger))
-			r.Method(http.MethodGet, "/categories", handleCategories(cfg.Provision, logger))
+			r.Method(http.MethodGet, "/load-reports", h(handleLoadReports(cfg.Provision)))
+			r.Method(http.MethodGet, "/categories", h(handleCategories(cfg.Provision)))
 		}
 		if cfg.Analysis != nil {
-			analysisRoutes(r, cfg.Analysis, logger)
+			analysisRoutes(r, cfg.Analysis, h)
 		}
 	})
 
 	r.Route(ogcPrefix, func(r chi.Router) {
-		r.Use(cors, ogcResponses(rc, gens, gz, cfg.Version))
+		r.Use(cors, ogcResponses(newCache(cfg.CacheBytes), gens, compress, newGzipPool(), version))
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
-		r.Method(http.MethodGet, "/", handleLanding(logger))
-		r.Method(http.MethodGet, "/conformance", handleConformance(logger))
-		r.Method(http.MethodGet, "/api", handleOpenAPI(cat, cfg.Version, logger))
+		r.Method(http.MethodGet, "/", h(handleLanding(version)))
+		r.Method(http.MethodGet, "/conformance", h(handleConformance()))
+		r.Method(http.MethodGet, "/api", h(handleOpenAPI(cat, version)))
 		r.Route("/collections", func(r chi.Router) {
-			r.Method(http.MethodGet, "/", handleCollections(cat, logger))
+			r.Method(http.MethodGet, "/", h(handleCollections(cat)))
 			r.Route("/{collectionId}", func(r chi.Router) {
-				r.Method(http.MethodGet, "/", handleCollection(cat, logger))
-				r.Method(http.MethodGet, "/queryables", handleQueryables(cat, logger))
-				r.Method(http.MethodGet, "/items", handleItems(svc, cat, logger))
-				r.Method(http.MethodGet, "/items/{featureId}", handleItem(svc, cat, logger))
+				r.Method(http.MethodGet, "/", h(handleCollection(cat)))
+				r.Method(http.MethodGet, "/queryables", h(handleQueryables(cat)))
+				r.Method(http.MethodGet, "/items", h(handleItems(svc, cat)))
+				r.Method(http.MethodGet, "/items/{featureId}", h(handleItem(svc, cat)))
 			})
 		})
 	})
