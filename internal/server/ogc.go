@@ -316,18 +316,11 @@ func handleItem(svc spatlas.FeatureService, cat *catalog) handlerFunc {
 		if err != nil {
 			return err
 		}
-		zoom, props, err := parseItemQuery(c, r.URL.RawQuery)
+		req, err := parseItemQuery(c, r.URL.RawQuery, chi.URLParam(r, "featureId"))
 		if err != nil {
 			return err
 		}
-		id := chi.URLParam(r, "featureId")
-		if u, err := url.PathUnescape(id); err == nil {
-			id = u
-		}
-		if !validText(id) {
-			return spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID)
-		}
-		feature, err := svc.Feature(r.Context(), c.ID, id, zoom, props)
+		feature, err := svc.Feature(r.Context(), c.ID, req.id, req.zoom, req.properties)
 		if err != nil {
 			return err
 		}

@@ -106,29 +106,45 @@ func parseItemsQuery(c spatlas.Collection, raw string) (spatlas.FeatureQuery, er
 			q.Filters = append(q.Filters, f)
 		}
 		if err != nil {
-			return spatlas.FeatureQuery{Collection: c.ID}, err
+			return spatlas.FeatureQuery{}, err
 		}
 	}
 	return q, nil
 }
 
-// parseItemQuery checks the parameters of a single-feature request.
-func parseItemQuery(c spatlas.Collection, raw string) (zoom *int, properties []string, err error) {
+// itemRequest is a checked single-feature request.
+type itemRequest struct {
+	id         string
+	zoom       *int
+	properties []string
+}
+
+// parseItemQuery checks the parameters of a single-feature request and its feature id, as the
+// path gives it (escaped or not); an id the database cannot hold is ENOTFOUND.
+func parseItemQuery(c spatlas.Collection, raw, pathID string) (itemRequest, error) {
+	var req itemRequest
 	v, err := parseOnly(raw, itemParamNames()...)
 	if err != nil {
-		return nil, nil, err
+		return req, err
 	}
 	if s, ok := v["zoom"]; ok {
-		if zoom, err = parseZoom(s[0]); err != nil {
-			return nil, nil, err
+		if req.zoom, err = parseZoom(s[0]); err != nil {
+			return itemRequest{}, err
 		}
 	}
 	if s, ok := v["properties"]; ok {
-		if properties, err = parseProperties(c, s[0]); err != nil {
-			return nil, nil, err
+		if req.properties, err = parseProperties(c, s[0]); err != nil {
+			return itemRequest{}, err
 		}
 	}
-	return zoom, properties, nil
+	req.id = pathID
+	if u, err := url.PathUnescape(pathID); err == nil {
+		req.id = u
+	}
+	if !validText(req.id) {
+		return itemRequest{}, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", req.id, c.ID)
+	}
+	return req, nil
 }
 
 // parseBBox reads minLon,minLat,maxLon,maxLat in CRS84.
