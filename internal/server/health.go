@@ -2,13 +2,11 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"path"
 	"strings"
-
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -22,22 +20,21 @@ func handleHealthz() http.Handler {
 }
 
 // handleReadyz says whether the store is reachable and holds data: 200, or 503 with the reason.
-func handleReadyz(svc spatlas.FeatureService, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// A reason that is not an application error is logged and shown as "not ready".
+func handleReadyz(svc spatlas.FeatureService) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := svc.Ready(r.Context()); err != nil {
 			msg := "not ready"
 			var e *spatlas.Error
 			if errors.As(err, &e) {
 				msg = e.Message
 			}
-			logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready",
-				slog.String("request_id", middleware.GetReqID(r.Context())), slog.Any("err", err))
-			writeErrorBody(w, http.StatusServiceUnavailable, spatlas.EUNAVAILABLE, msg)
-			return
+			return fmt.Errorf("%w: %w", spatlas.Errorf(spatlas.EUNAVAILABLE, "%s", msg), err)
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSONStatus(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+		return nil
+	}
 }
 
 // handleConfig tells the map what it cannot know by itself: the optional basemap.

@@ -60,8 +60,9 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, accessLog(logger), recoverer(logger), headAsGet)
 
-	r.Method(http.MethodGet, "/healthz", handleHealthz())
-	r.Method(http.MethodGet, "/readyz", handleReadyz(svc, logger))
+	// Every route is compressed by compress; under /ogc, ogcResponses applies it on a cache miss.
+	r.With(compress).Method(http.MethodGet, "/healthz", handleHealthz())
+	r.With(compress).Method(http.MethodGet, "/readyz", h(handleReadyz(svc)))
 
 	r.Route("/api", func(r chi.Router) {
 		r.Use(cors, compress)
