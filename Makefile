@@ -5,6 +5,10 @@ BIN   := bin/spatlas
 WEB_DEPS := web/node_modules/.package-lock.json
 WEB_SRC  := $(wildcard web/src/*) web/scripts/build.mjs
 BENCH_FLAGS ?=
+# A relative SPATLAS_DATA (environment or make argument) names a folder relative to where make
+# runs, the repository root; each recipe exports it as an absolute path, since go test runs every
+# package's tests in that package's own folder.
+DATA_ABS = case "$${SPATLAS_DATA:-}" in ""|/*) ;; *) export SPATLAS_DATA="$$PWD/$$SPATLAS_DATA";; esac;
 
 .PHONY: all build run stop test bench web tools clean
 
@@ -27,7 +31,7 @@ build: web/dist/index.html
 # Uses DATABASE_URL when set, else the private PostGIS cluster under .spatlas/ (started, and
 # installed when missing and run as root). Loads SPATLAS_DATA (default data/raw) and serves.
 run: build
-	$(BIN) run
+	@$(DATA_ABS) $(BIN) run
 
 stop: build
 	$(BIN) db stop
@@ -36,7 +40,7 @@ stop: build
 # database use the private cluster unless DATABASE_URL is set; tests on real data read
 # SPATLAS_DATA and skip without it (a skip is a failure under SPATLAS_REQUIRE_DB=1).
 test: build tools
-	@url="$${DATABASE_URL:-}"; \
+	@$(DATA_ABS) url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then url=$$($(BIN) db start) || exit 1; fi; \
 	SPATLAS_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 40m ./...
 
@@ -53,7 +57,7 @@ bench: build
 	@command -v ogr2ogr >/dev/null && command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin wrk; \
 	  else echo "bench needs gdal-bin and wrk: sudo apt-get install -y gdal-bin wrk"; exit 1; fi; }
-	@url="$${DATABASE_URL:-}"; \
+	@$(DATA_ABS) url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then url=$$($(BIN) db createdb spatlas_bench) || exit 1; fi; \
 	SPATLAS_BENCH_DATABASE_URL="$$url" $(GO) run ./cmd/spatlas-bench $(BENCH_FLAGS)
 

@@ -73,7 +73,20 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 	fmt.Fprintf(b.out, "   ogr2ogr  %s\n", ogr.display())
 	fmt.Fprintf(b.out, "            then the join in SQL: each point's LSOA in both editions (sql/ogr_assets_join.sql)\n")
 
-	var ogrLoads []time.Duration // ogr2ogr's part of each round, warm-up first
+	rounds, ogrLoads, err := b.assetRounds(ctx, csvPath, tx, ogr)
+	if err != nil {
+		return verdict{}, err
+	}
+	if _, err := b.db.Pool().Exec(ctx, query("ogr_assets_drop")); err != nil {
+		return verdict{}, err
+	}
+	return b.assetsVerdict(rounds, ogrLoads)
+}
+
+// assetRounds runs the rounds of the asset import, spatlas and ogr2ogr alternating, and returns
+// them with ogr2ogr's part of each of its loads (the warm-up first).
+func (b *bench) assetRounds(ctx context.Context, csvPath string, tx *taxonomy.Taxonomy, ogr *ogrLoad) ([]round, []time.Duration, error) {
+	var ogrLoads []time.Duration
 	rounds, err := alternate(b.cfg.rounds, "ogr2ogr",
 		func(r string) (time.Duration, error) {
 			if _, err := b.db.Pool().Exec(ctx, query("assets_clear")); err != nil {
@@ -108,13 +121,11 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 			b.logger.Info("ogr2ogr asset load and join", "round", r, "load", load.Round(time.Millisecond), "total", d.Round(time.Millisecond))
 			return d, nil
 		})
-	if err != nil {
-		return verdict{}, err
-	}
-	if _, err := b.db.Pool().Exec(ctx, query("ogr_assets_drop")); err != nil {
-		return verdict{}, err
-	}
+	return rounds, ogrLoads, err
+}
 
+// assetsVerdict prints the rounds of the asset import and judges their median ratio.
+func (b *bench) assetsVerdict(rounds []round, ogrLoads []time.Duration) (verdict, error) {
 	var sp, og, ol []time.Duration
 	var ratios []float64
 	t := b.table("   ", tabwriter.AlignRight)
@@ -144,12 +155,8 @@ func (b *bench) assets(ctx context.Context) (verdict, error) {
 
 // ensureEditions loads both editions into the bench database unless they are there already.
 func (b *bench) ensureEditions(ctx context.Context) error {
-	for _, ed := range spatlas.Editions() {
-		if _, err := app.Load(ctx, b.db, b.cfg.dataDir, ed, false, b.logger); err != nil {
-			return fmt.Errorf("load %s: %w", ed.ID, err)
-		}
-	}
-	return nil
+	_, err := app.LoadEditions(ctx, b.db, b.cfg.dataDir, spatlas.Editions(), false, b.logger)
+	return err
 }
 
 // importAssets is the spatlas side: what spatlas import does with a CSV file.

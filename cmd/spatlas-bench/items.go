@@ -27,8 +27,9 @@ const (
 	itemsPath       = "/ogc/collections/" + itemsCollection + "/items?bbox=-1.35,54.50,-1.10,54.62&zoom=12&limit=1000"
 	itemsZoom       = 12
 	itemsLimit      = 1000
-	// hotTarget is the least share of the trivial server's requests per second spatlas must reach.
-	hotTarget = 0.5
+	// hotTarget is the least share of the trivial server's requests per second spatlas must reach:
+	// a cached response is served at nearly the speed of the bytes held in memory.
+	hotTarget = 0.9
 	// hotBudget bounds the total time of the wrk runs: rounds are fewer when -duration is long.
 	hotBudget = 60 * time.Second
 	// coldRequests is how many cache-off requests and store calls are timed, alternating.
@@ -67,24 +68,9 @@ func (b *bench) items(ctx context.Context) ([]verdict, error) {
 		return nil, err
 	}
 	defer hot.stop()
-	body, ctype, err := get(ctx, client, hot.url+itemsPath)
+	body, ctype, page, err := itemsResponse(ctx, client, hot.url)
 	if err != nil {
 		return nil, err
-	}
-	var page struct {
-		NumberMatched  int64             `json:"numberMatched"`
-		NumberReturned int               `json:"numberReturned"`
-		Features       []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(body, &page); err != nil {
-		return nil, fmt.Errorf("items response: %w", err)
-	}
-	if page.NumberReturned == 0 || page.NumberReturned != len(page.Features) {
-		return nil, fmt.Errorf("items response: numberReturned %d with %d features: want the same, and some",
-			page.NumberReturned, len(page.Features))
-	}
-	if again, _, err := get(ctx, client, hot.url+itemsPath); err != nil || !bytes.Equal(again, body) {
-		return nil, fmt.Errorf("items response not repeatable from the cache (err %v)", err)
 	}
 	trivial, err := startServer(ctx, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", ctype)
@@ -102,40 +88,65 @@ func (b *bench) items(ctx context.Context) ([]verdict, error) {
 	fmt.Fprintf(b.out, "\n2. Items endpoint: GET %s\n", itemsPath)
 	fmt.Fprintf(b.out, "   response  200, %s, %s bytes (identity), %s features of %s matched\n",
 		ctype, thousands(int64(len(body))), thousands(int64(page.NumberReturned)), thousands(page.NumberMatched))
+	hotV, err := b.hot(ctx, hot.url, trivial.url)
+	if err != nil {
+		return nil, err
+	}
+	coldV, err := b.cold(ctx, client, page.NumberReturned)
+	if err != nil {
+		return nil, err
+	}
+	return []verdict{hotV, coldV}, nil
+}
 
-	// Hot: wrk against each server in turn.
+// itemsPage is what the benchmark checks of the items response.
+type itemsPage struct {
+	NumberMatched  int64             `json:"numberMatched"`
+	NumberReturned int               `json:"numberReturned"`
+	Features       []json.RawMessage `json:"features"`
+}
+
+// itemsResponse gets the measured request from the server at base twice, and returns its body,
+// content type and page once it holds features and the cache returns the same bytes again.
+func itemsResponse(ctx context.Context, client *http.Client, base string) ([]byte, string, itemsPage, error) {
+	var page itemsPage
+	body, ctype, err := get(ctx, client, base+itemsPath)
+	if err != nil {
+		return nil, "", page, err
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, "", page, fmt.Errorf("items response: %w", err)
+	}
+	if page.NumberReturned == 0 || page.NumberReturned != len(page.Features) {
+		return nil, "", page, fmt.Errorf("items response: numberReturned %d with %d features: want the same, and some",
+			page.NumberReturned, len(page.Features))
+	}
+	if again, _, err := get(ctx, client, base+itemsPath); err != nil || !bytes.Equal(again, body) {
+		return nil, "", page, fmt.Errorf("items response not repeatable from the cache (err %v)", err)
+	}
+	return body, ctype, page, nil
+}
+
+// hotRound is one round of wrk against spatlas and the trivial server, first the one named.
+type hotRound struct {
+	first   string
+	spatlas wrkResult
+	trivial wrkResult
+}
+
+// hot runs wrk against the spatlas server and the trivial one in turn, and compares their
+// requests per second.
+func (b *bench) hot(ctx context.Context, spatlasURL, trivialURL string) (verdict, error) {
 	n := hotRounds(b.cfg.rounds, b.cfg.duration)
 	fmt.Fprintf(b.out, "\n   Hot (response cache on, %d MiB) against a trivial in-memory Go server returning the same bytes:\n", cacheBytes>>20)
 	fmt.Fprintf(b.out, "   wrk -t%d -c%d -d%s --timeout %s --latency over loopback, %d rounds, the two alternating;\n",
 		wrkThreads, wrkConns, wrkDuration(b.cfg.duration), wrkDuration(wrkTimeout), n)
 	fmt.Fprintf(b.out, "   errors = wrk's socket errors and timeouts\n")
-	type hotRound struct {
-		first   string
-		spatlas wrkResult
-		trivial wrkResult
-	}
 	var rounds []hotRound
 	for r := range n {
-		rd := hotRound{first: "spatlas"}
-		sides := []struct {
-			name string
-			url  string
-			res  *wrkResult
-		}{{"spatlas", hot.url, &rd.spatlas}, {"trivial", trivial.url, &rd.trivial}}
-		if r%2 == 1 {
-			rd.first = "trivial"
-			sides[0], sides[1] = sides[1], sides[0]
-		}
-		for _, s := range sides {
-			res, err := runWrk(ctx, s.url+itemsPath, b.cfg.duration)
-			if err != nil {
-				return nil, fmt.Errorf("wrk against %s: %w", s.name, err)
-			}
-			b.logger.Info("wrk", "round", r+1, "server", s.name, "requests_per_sec", res.rps, "p50", res.p50, "p99", res.p99)
-			if res.socketErrors > 0 {
-				b.logger.Warn("wrk saw socket errors or timeouts", "round", r+1, "server", s.name, "errors", res.socketErrors)
-			}
-			*s.res = res
+		rd, err := b.hotRound(ctx, r, spatlasURL, trivialURL)
+		if err != nil {
+			return verdict{}, err
 		}
 		rounds = append(rounds, rd)
 	}
@@ -154,24 +165,45 @@ func (b *bench) items(ctx context.Context) ([]verdict, error) {
 	ratio := median(ratios) // the pairs ran back to back: see boundaries
 	t.row("median", "", fmt.Sprintf("%.0f", ms), "", "", "", fmt.Sprintf("%.0f", mt), "", "", "", fmt.Sprintf("%.3f", ratio))
 	if err := t.flush(); err != nil {
-		return nil, err
+		return verdict{}, err
 	}
 	fmt.Fprintf(b.out, "   spatlas/trivial: median of the round ratios %.3f (ratio of the medians %.3f); target >= %.2f\n",
 		ratio, ms/mt, hotTarget)
-	hotV := verdict{
+	v := verdict{
 		name:   "items hot",
 		target: true,
 		ok:     ratio >= hotTarget,
-		line: fmt.Sprintf("spatlas %.0f req/s vs trivial server %.0f req/s (medians): %.2f of it; target >= 0.5",
-			ms, mt, ratio),
+		line: fmt.Sprintf("spatlas %.0f req/s vs trivial server %.0f req/s (medians): %.2f of it; target >= %.2g",
+			ms, mt, ratio, hotTarget),
 	}
-	fmt.Fprintf(b.out, "   %s\n", verdictWord(hotV))
+	fmt.Fprintf(b.out, "   %s\n", verdictWord(v))
+	return v, nil
+}
 
-	coldV, err := b.cold(ctx, client, page.NumberReturned)
-	if err != nil {
-		return nil, err
+// hotRound runs round r (from 0): spatlas first in even rounds, the trivial server in odd ones.
+func (b *bench) hotRound(ctx context.Context, r int, spatlasURL, trivialURL string) (hotRound, error) {
+	rd := hotRound{first: "spatlas"}
+	sides := []struct {
+		name string
+		url  string
+		res  *wrkResult
+	}{{"spatlas", spatlasURL, &rd.spatlas}, {"trivial", trivialURL, &rd.trivial}}
+	if r%2 == 1 {
+		rd.first = "trivial"
+		sides[0], sides[1] = sides[1], sides[0]
 	}
-	return []verdict{hotV, coldV}, nil
+	for _, s := range sides {
+		res, err := runWrk(ctx, s.url+itemsPath, b.cfg.duration)
+		if err != nil {
+			return rd, fmt.Errorf("wrk against %s: %w", s.name, err)
+		}
+		b.logger.Info("wrk", "round", r+1, "server", s.name, "requests_per_sec", res.rps, "p50", res.p50, "p99", res.p99)
+		if res.socketErrors > 0 {
+			b.logger.Warn("wrk saw socket errors or timeouts", "round", r+1, "server", s.name, "errors", res.socketErrors)
+		}
+		*s.res = res
+	}
+	return rd, nil
 }
 
 // cold times the request with the response cache off against the store call that serves it.

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -92,47 +91,37 @@ func (f buildFlags) params() (spatlas.BuildParams, error) {
 	return p, p.Validate()
 }
 
-// buildEditions builds the editions concurrently, each in its own transaction: most of the
-// work of one is a single PostgreSQL backend, so two keep both cores busy. With skipMissing an
-// edition that is not loaded is reported and skipped rather than an error.
+// buildEditions builds the editions' metrics (app.BuildEditions) and prints what each build
+// did. With skipMissing an edition that is not loaded is reported and skipped rather than an
+// error.
 func buildEditions(ctx context.Context, e env, db *postgis.DB, eds []spatlas.Edition, p spatlas.BuildParams, force, skipMissing bool) error {
-	start := time.Now()
-	reps := make([]spatlas.BuildReport, len(eds))
-	missing := make([]bool, len(eds))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, ed := range eds {
-		g.Go(func() error {
-			rep, err := db.Build(gctx, ed.ID, p, force)
-			reps[i] = rep
-			if skipMissing && spatlas.ErrorCode(err) == spatlas.ENOTFOUND {
-				missing[i] = true
-				return nil
-			}
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	builds, err := app.BuildEditions(ctx, db, eds, p, force, skipMissing, e.logger)
+	if err != nil {
 		return err
 	}
-	for i, r := range reps {
-		if missing[i] {
-			fmt.Fprintf(e.stdout, "%s: not loaded, skipped\n", r.Edition)
-			continue
-		}
-		if r.UpToDate {
-			fmt.Fprintf(e.stdout, "%s: metrics up to date (%d LSOAs)\n", r.Edition, r.LSOAs)
-			continue
-		}
-		fmt.Fprintf(e.stdout, "%s: built metrics of %d LSOAs in %s (stages: %s)\n", r.Edition, r.LSOAs,
-			r.Duration.Round(time.Millisecond), strings.Join(r.Stages, ", "))
-		fmt.Fprintf(e.stdout, "  underserved LSOAs %d; Gi* hotspots %d, coldspots %d; neighbour pairs %d, LSOAs without a neighbour %d\n",
-			r.Underserved, r.Hotspots, r.Coldspots, r.Neighbours, r.Isolated)
-		var steps []string
-		for _, s := range r.Steps {
-			steps = append(steps, fmt.Sprintf("%s %s", s.Step, s.Duration.Round(time.Millisecond)))
-		}
-		fmt.Fprintf(e.stdout, "  %s\n", strings.Join(steps, "; "))
+	for _, b := range builds {
+		printBuild(e, b)
 	}
-	e.logger.Info("build done", "editions", len(eds), "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+func printBuild(e env, b app.EditionBuild) {
+	r := b.BuildReport
+	switch {
+	case b.NotLoaded:
+		fmt.Fprintf(e.stdout, "%s: not loaded, skipped\n", r.Edition)
+		return
+	case r.UpToDate:
+		fmt.Fprintf(e.stdout, "%s: metrics up to date (%d LSOAs)\n", r.Edition, r.LSOAs)
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s: built metrics of %d LSOAs in %s (stages: %s)\n", r.Edition, r.LSOAs,
+		r.Duration.Round(time.Millisecond), strings.Join(r.Stages, ", "))
+	fmt.Fprintf(e.stdout, "  underserved LSOAs %d; Gi* hotspots %d, coldspots %d; neighbour pairs %d, LSOAs without a neighbour %d\n",
+		r.Underserved, r.Hotspots, r.Coldspots, r.Neighbours, r.Isolated)
+	var steps []string
+	for _, s := range r.Steps {
+		steps = append(steps, fmt.Sprintf("%s %s", s.Step, s.Duration.Round(time.Millisecond)))
+	}
+	fmt.Fprintf(e.stdout, "  %s\n", strings.Join(steps, "; "))
 }

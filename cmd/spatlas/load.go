@@ -4,14 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/spatlas/spatlas/internal/app"
-	"github.com/spatlas/spatlas/internal/fetch"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -79,27 +75,11 @@ func parseEditions(s string) ([]spatlas.Edition, error) {
 	return eds, nil
 }
 
-// loadEditions loads every edition whose sources changed. A dataset that is missing is fetched
-// from its publisher first; when that fails too, the error names it and both remedies.
+// loadEditions loads every edition whose sources changed (app.LoadEditions) and prints what
+// each load did.
 func loadEditions(ctx context.Context, e env, db *postgis.DB, dataDir string, eds []spatlas.Edition, force bool) error {
-	if err := ensureDatasets(ctx, e, dataDir, eds); err != nil {
-		return err
-	}
-	// Editions load concurrently, each in its own transaction: the work of one is mostly a
-	// single PostgreSQL backend, so two keep both cores busy.
-	reps := make([]spatlas.LoadReport, len(eds))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, ed := range eds {
-		g.Go(func() error {
-			rep, err := app.Load(gctx, db, dataDir, ed, force, e.logger)
-			if err != nil {
-				return fmt.Errorf("load %s: %w", ed.ID, err)
-			}
-			reps[i] = rep
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	reps, err := app.LoadEditions(ctx, db, dataDir, eds, force, e.logger)
+	if err != nil {
 		return err
 	}
 	for _, rep := range reps {
@@ -130,31 +110,4 @@ func orNone(s string) string {
 		return "none loaded"
 	}
 	return s
-}
-
-// ensureDatasets fetches the required datasets that the data directory lacks. Offline, that
-// fails, and the error names each missing dataset with both remedies.
-func ensureDatasets(ctx context.Context, e env, dataDir string, eds []spatlas.Edition) error {
-	m, err := loadManifest("")
-	if err != nil {
-		return err
-	}
-	var need []string
-	for _, ed := range eds {
-		for _, ds := range fetch.Missing(m, dataDir, ed.Datasets) {
-			if !slices.Contains(need, ds) {
-				need = append(need, ds)
-			}
-		}
-	}
-	if len(need) == 0 {
-		return nil
-	}
-	e.logger.Info("datasets missing: fetching them from their publishers", "datasets", need, "data", dataDir)
-	f := &fetch.Fetcher{Logger: e.logger}
-	if _, err := f.Fetch(ctx, m, dataDir, need); err != nil {
-		e.logger.Debug("fetch failed", "err", err)
-		return fetch.MissingError(dataDir, need)
-	}
-	return nil
 }

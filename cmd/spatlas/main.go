@@ -2,6 +2,10 @@
 // provision into PostGIS and serves them as OGC API - Features layers and a Leaflet map.
 //
 // Run "spatlas help" for the subcommands.
+//
+// Each subcommand is one file here that parses its flags, calls the use case of internal/app
+// (load the editions, build the metrics, import a file) or the store, and prints what it did; the
+// work itself, and its concurrency, lives in internal/app.
 package main
 
 import (

@@ -11,7 +11,7 @@
 // layers.test.mjs the layer switch and the area panel's profile.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REQUIRED, TIMEOUT, launch, openAreaPanel, pageURL, screenshot as save, skipReason } from './browser.mjs';
+import { BASE_URL, REQUIRED, TIMEOUT, launch, openAreaPanel, pageURL, screenshot as save, skipReason } from './browser.mjs';
 
 // Middlesbrough town centre, where the LSOAs are small and many.
 const MIDDLESBROUGH = { lat: 54.5745, lon: -1.235, zoom: 14 };
@@ -83,6 +83,15 @@ describe('spatlas map', { skip: reason }, () => {
     });
   }
 
+  // rankOf is the panel's "of N" for an edition's LSOAs: N is the count of its LSOA collection.
+  async function rankOf(edition) {
+    const res = await fetch(`${BASE_URL.replace(/\/+$/, '')}/ogc/collections/${edition}-lsoa`);
+    assert.equal(res.status, 200, `GET /ogc/collections/${edition}-lsoa`);
+    const n = (await res.json()).spatlas.count;
+    assert.ok(Number.isInteger(n) && n > 30000, `the ${edition} LSOA collection counts ${n} LSOAs`);
+    return `of ${n.toLocaleString('en-GB')}`;
+  }
+
   async function closePanel() {
     await page.getByRole('button', { name: 'Close the area panel' }).click();
     await page.locator('#area-panel').waitFor({ state: 'hidden' });
@@ -130,6 +139,7 @@ describe('spatlas map', { skip: reason }, () => {
     assert.equal(area.edition, d.edition);
     assert.match(area.code, /^E01\d{6}$/, `LSOA code in the panel: ${area.text}`);
     assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the panel: ${area.text}`);
+    assert.ok(area.text.includes(await rankOf(d.edition)), `the rank is of the edition's LSOAs: ${area.text}`);
     assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the panel: ${area.text}`);
     for (const domain of area.domains) assert.match(domain, /^([1-9]|10)$/, `domain deciles in the panel: ${area.text}`);
     await screenshot('map-lsoa.png');
@@ -160,6 +170,7 @@ describe('spatlas map', { skip: reason }, () => {
     assert.equal(area.edition, other, `the panel is of the other edition: ${area.text}`);
     assert.match(area.code, /^E01\d{6}$/, `LSOA code in the panel: ${area.text}`);
     assert.match(area.rank, /^\d{1,3}(,\d{3})*$/, `IMD rank in the panel: ${area.text}`);
+    assert.ok(area.text.includes(await rankOf(other)), `the rank is of the edition's LSOAs: ${area.text}`);
     assert.match(area.decile, /^([1-9]|10)$/, `IMD decile in the panel: ${area.text}`);
     await screenshot(`map-lsoa-${other}.png`);
   });

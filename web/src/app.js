@@ -3,8 +3,10 @@
 //
 // Zoomed out, the map shows the local authority districts (LAD) of the selected edition, fetched
 // once per edition and set of properties. Zoomed in (LSOA_MIN_ZOOM and closer), it shows the LSOAs
-// of the padded view, fetched per view with bbox and zoom, following next links; a view change
-// aborts a stale load. Each request asks (properties=) only for what the active layer needs.
+// of the view, loaded by the view loader (view.js) with bbox and zoom. Each request asks
+// (properties=) only for what the active layer needs. What the map states about the data (the
+// editions, their extents and properties, the number of LSOAs an edition ranks) comes from the
+// server's collections.
 //
 // The layer switch (layers.js) chooses what the areas are coloured by: need (IMD and domain
 // deciles, need percentile), provision (access to assets, link worker FTE per 10,000), the gap,
@@ -22,7 +24,8 @@
 // The provision overlays (community assets and link worker services) live in provision.js; they
 // add their own part to the hash (layers=, cat=) and their own data attributes to <body>.
 
-import { bboxParam, el, fetchPages, fmtInt, frame, getJSON, isNum } from './util.js';
+import { el, fetchPages, fmtInt, frame, getJSON, isNum } from './util.js';
+import { ViewLoader, covers, extentOf, fetchView } from './view.js';
 import { Provision } from './provision.js';
 import { DEFAULT_LAYER, NO_DATA, isLayer, layerById, layerSwitch, makeScale, paramsText, propsFor } from './layers.js';
 import { AreaPanel } from './panel.js';
@@ -32,8 +35,6 @@ const LAD_ZOOM = 8; // generalisation asked for the district layer, shown at eve
 const LAD_LIMIT = 1000;
 const LSOA_LIMIT = 5000;
 const MAX_PAGES = 40; // a safety stop when following next links
-const DEBOUNCE_MS = 200;
-const VIEW_PAD = 0.3; // share of the view added on each side of an LSOA request
 const ENGLAND = [[49.85, -6.45], [55.85, 1.8]]; // fallback extent: [[south, west], [north, east]]
 const FAINT_OPACITY = 0.3; // share of the fill opacity of a faint area
 
@@ -41,9 +42,6 @@ const OGL_ATTRIBUTION =
   'Contains public sector information licensed under the ' +
   '<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">Open Government Licence v3.0</a>; ' +
   'Contains OS data © Crown copyright and database right';
-
-// LSOAs in England per edition: the N of "rank r of N".
-const LSOA_COUNT = { iod2019: 32844, iod2025: 33755 };
 
 // Every property is available when a collection does not list its properties.
 const ANY = { has: () => true, size: 0 };
@@ -75,7 +73,8 @@ function readHash(params = hashParams()) {
 }
 
 // editionsOf lists the editions that have both a district and an LSOA collection, oldest first,
-// with the union of their extents and the properties each level publishes.
+// with the union of their extents, the properties each level publishes and the number of LSOAs
+// (lsoas: the N of "rank r of N", null when the server does not say).
 function editionsOf(collections) {
   const byEdition = new Map();
   for (const c of collections) {
@@ -85,11 +84,9 @@ function editionsOf(collections) {
     e.levels[m[2]] = c;
     const props = c.spatlas && Array.isArray(c.spatlas.properties) ? c.spatlas.properties.map((p) => p && p.name).filter(Boolean) : null;
     e.props[m[2]] = props ? new Set(props) : ANY;
-    const b = c.extent && c.extent.spatial && c.extent.spatial.bbox && c.extent.spatial.bbox[0];
-    if (Array.isArray(b) && b.length >= 4 && b.slice(0, 4).every(isNum)) {
-      const box = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
-      e.bbox = e.bbox ? e.bbox.extend(box) : box;
-    }
+    const box = extentOf(c);
+    if (box) e.bbox = e.bbox ? e.bbox.extend(box) : box;
+    if (m[2] === 'lsoa') e.lsoas = c.spatlas && isNum(c.spatlas.count) && c.spatlas.count > 0 ? c.spatlas.count : null;
     byEdition.set(m[1], e);
   }
   return [...byEdition.values()]
@@ -113,15 +110,17 @@ class Atlas {
     this.renderer = L.canvas({ padding: 0.5 });
     this.ladData = new Map(); // edition -> {props: Set, promise: Promise<{features}>}
     this.lad = null; // {edition, layer, data}
-    this.lsoa = null; // {edition, zoom, bounds, props, layer, features}
+    this.lsoa = null; // {edition, zoom, bounds, all, props, layer, features}
     this.active = null; // {level, layer, features}: the layer group on the map
     this.paint = { lad: null, lsoa: null }; // the scale each level is drawn with
     this.selected = null; // code of the area shown in the panel
     this.dictionary = new Map(); // /api/dictionary columns by name
     this.builds = new Map(); // edition -> Promise<build record or null>
-    this.seq = 0;
-    this.abort = null;
-    this.timer = 0;
+    this.loader = new ViewLoader({
+      load: (t) => this.load(t),
+      onLoading: () => this.setState('loading'),
+      onError: (err) => this.status(err.message, 'error'),
+    });
     this.hashExtra = () => ''; // the other parts of the hash, set by the overlays
 
     const Legend = L.Control.extend({
@@ -145,7 +144,10 @@ class Atlas {
       },
       onOpen: (code) => this.select(code),
       onClose: () => this.select(null),
-      lsoaCount: (edition) => LSOA_COUNT[edition] || null,
+      lsoaCount: (edition) => {
+        const e = this.editions.find((x) => x.id === edition);
+        return (e && e.lsoas) || null;
+      },
     });
   }
 
@@ -211,29 +213,27 @@ class Atlas {
     return p;
   }
 
-  // schedule runs update after the view has settled; a load in flight is stale from now on.
+  // schedule loads the view after it has settled; a load in flight is stale from now on.
   schedule() {
-    clearTimeout(this.timer);
-    if (this.abort) this.abort.abort();
-    this.setState('loading');
-    this.timer = setTimeout(() => this.update(), DEBOUNCE_MS);
+    this.loader.schedule();
   }
 
-  async update() {
-    clearTimeout(this.timer);
-    if (this.abort) this.abort.abort();
-    const seq = ++this.seq;
-    const ctrl = new AbortController();
-    this.abort = ctrl;
+  // update loads the view now.
+  update() {
+    return this.loader.run();
+  }
+
+  // load shows the level of the current zoom; t is the view loader's ticket.
+  async load(t) {
     const edition = this.edition;
     const level = this.map.getZoom() >= LSOA_MIN_ZOOM ? 'lsoa' : 'lad';
     try {
-      if (level === 'lad') await this.showLAD(edition, seq);
-      else await this.showLSOA(edition, seq, ctrl.signal);
+      if (level === 'lad') await this.showLAD(edition, t);
+      else await this.showLSOA(edition, t);
     } catch (err) {
-      if (err.name === 'AbortError' || seq !== this.seq) return;
+      if (err.name === 'AbortError') throw err;
       const what = level === 'lad' ? 'local authority districts' : 'LSOAs';
-      this.status(`Could not load the ${editionLabel(edition)} ${what}: ${err.message}`, 'error');
+      throw new Error(`Could not load the ${editionLabel(edition)} ${what}: ${err.message}`);
     }
   }
 
@@ -287,7 +287,7 @@ class Atlas {
     if (cached && need.every((p) => cached.props.has(p))) return cached.promise;
     const props = new Set([...(cached ? cached.props : []), ...need]);
     const url = this.itemsURL(`${edition}-lad`, { zoom: LAD_ZOOM, limit: LAD_LIMIT, properties: [...props].join(',') });
-    const promise = this.fetchAll(url, null, null, 'districts').then((features) => ({ features }));
+    const promise = fetchPages(url, { maxPages: MAX_PAGES }).then(({ features }) => ({ features }));
     const entry = { props, promise };
     promise.catch(() => {
       if (this.ladData.get(edition) === entry) this.ladData.delete(edition);
@@ -296,14 +296,14 @@ class Atlas {
     return promise;
   }
 
-  async showLAD(edition, seq) {
+  async showLAD(edition, t) {
     const need = this.needed(edition, 'lad');
     const cached = this.ladData.get(edition);
     if (!cached || !need.every((p) => cached.props.has(p))) {
       this.status(`Loading the ${editionLabel(edition)} local authority districts…`, 'loading');
     }
     const data = await this.loadLAD(edition, need);
-    if (seq !== this.seq) return;
+    if (t.stale()) return;
     if (!this.lad || this.lad.edition !== edition || this.lad.data !== data) {
       const layer = this.makeLayer({ type: 'FeatureCollection', features: data.features }, 'lad', edition);
       if (this.lad) this.lad.layer.remove();
@@ -313,34 +313,38 @@ class Atlas {
     const { fills, paint } = this.restyle();
     this.showLegend('lad', edition);
     await frame();
-    if (seq !== this.seq) return;
+    if (t.stale()) return;
     const n = data.features.length;
     this.els.status.textContent = `${editionLabel(edition)} · ${fmtInt(n)} districts · zoom in for LSOAs`;
     this.setState('ready', { layer: 'lad', theme: this.theme.id, edition, count: n, fills, paint });
   }
 
-  async showLSOA(edition, seq, signal) {
+  async showLSOA(edition, t) {
     const zoom = Math.round(this.map.getZoom());
     const view = this.map.getBounds();
     const cur = this.lsoa;
     const need = this.needed(edition, 'lsoa');
     // Finer geometry is fine when zooming out, as long as it covers the view.
-    if (!(cur && cur.edition === edition && cur.zoom >= zoom && cur.bounds.contains(view) && need.every((p) => cur.props.has(p)))) {
+    if (!(cur && cur.edition === edition && cur.zoom >= zoom && covers(cur, view) && need.every((p) => cur.props.has(p)))) {
       this.status(`Loading the ${editionLabel(edition)} LSOAs…`, 'loading');
-      const bounds = view.pad(VIEW_PAD);
-      const bbox = bboxParam(bounds);
-      const url = this.itemsURL(`${edition}-lsoa`, { bbox, zoom, limit: LSOA_LIMIT, properties: need.join(',') });
-      const features = await this.fetchAll(url, signal, seq, 'LSOAs');
-      if (seq !== this.seq) return;
-      const layer = this.makeLayer({ type: 'FeatureCollection', features }, 'lsoa', edition);
+      const url = (bbox) => this.itemsURL(`${edition}-lsoa`, { bbox, zoom, limit: LSOA_LIMIT, properties: need.join(',') });
+      const got = await fetchView(view, url, {
+        signal: t.signal,
+        maxPages: MAX_PAGES,
+        onPage: (features, matched) => {
+          if (!t.stale()) this.els.status.textContent = `Loading LSOAs… ${fmtInt(features.length)} of ${fmtInt(matched)}`;
+        },
+      });
+      if (t.stale()) return;
+      const layer = this.makeLayer({ type: 'FeatureCollection', features: got.features }, 'lsoa', edition);
       if (cur) cur.layer.remove();
-      this.lsoa = { edition, zoom, bounds, props: new Set(need), layer, features };
+      this.lsoa = { edition, zoom, bounds: got.bounds, all: got.all, props: new Set(need), layer, features: got.features };
     }
     this.activate('lsoa', this.lsoa.layer, this.lsoa.features);
     const { fills, paint } = this.restyle();
     this.showLegend('lsoa', edition);
     await frame();
-    if (seq !== this.seq) return;
+    if (t.stale()) return;
     const n = this.lsoa.features.length;
     this.els.status.textContent = n
       ? `${editionLabel(edition)} · ${fmtInt(n)} LSOAs`
@@ -379,20 +383,6 @@ class Atlas {
     const url = new URL(`ogc/collections/${encodeURIComponent(collection)}/items`, document.baseURI);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     return url.href;
-  }
-
-  // fetchAll reads every page of an items request by its next links.
-  async fetchAll(url, signal, seq, what) {
-    const { features } = await fetchPages(url, {
-      signal,
-      maxPages: MAX_PAGES,
-      onPage: (got, matched) => {
-        if (seq !== null && seq === this.seq) {
-          this.els.status.textContent = `Loading ${what}… ${fmtInt(got.length)} of ${fmtInt(matched)}`;
-        }
-      },
-    });
-    return features;
   }
 
   makeLayer(fc, level, edition) {

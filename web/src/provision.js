@@ -7,10 +7,11 @@
 //   - link worker services (collection "services"): circles whose area is proportional to the
 //     link worker FTE, with a size legend.
 //
-// Each overlay fetches the padded view (bbox) and follows next links up to a cap of pages; a view
-// change aborts a stale load. A load is kept while the view stays inside it, and for good once it
-// covers the collection's whole extent: zoomed out on England the first load (one request of up
-// to 10,000 features) holds every service and asset, and panning or zooming in then costs nothing.
+// Each overlay is loaded by the view loader (view.js). A load is kept while the view stays inside
+// it, and for good once it covers the collection's whole extent: zoomed out on England the first
+// load (one request of up to 10,000 features) holds every service and asset, and panning or
+// zooming in then costs nothing. The few most recent loads are kept, so that a category filter
+// undone costs no request.
 //
 // The hash carries which overlays are on (layers=assets,services; absent means both, empty means
 // none) and the selected asset categories (cat=food,housing; absent means all, empty means none).
@@ -18,10 +19,9 @@
 // "error", "off" when the overlay is switched off, "unavailable" when the server has no such
 // collection) and data-assets-count and data-services-count (features loaded in the overlay).
 
-import { bboxParam, dec2, el, fetchPages, fmtInt, frame, getJSON, isNum, svg } from './util.js';
+import { dec2, el, fmtInt, frame, getJSON, isNum, svg } from './util.js';
+import { VIEW_PAD, ViewLoader, covers, extentOf, fetchView } from './view.js';
 
-const DEBOUNCE_MS = 200;
-const VIEW_PAD = 0.3; // share of the view added on each side of a request
 const PAGE_LIMIT = 10000; // features per request: the most the server returns in one page
 const MAX_PAGES = 5; // a safety stop when following next links
 const CACHE_LOADS = 3; // recent loads kept per overlay, so that a filter undone costs no request
@@ -239,11 +239,15 @@ class Overlay {
     this.cache = []; // recent loads, newest first, the one on the map among them
     this.state = 'off';
     this.message = '';
-    this.seq = 0;
-    this.abort = null;
-    this.timer = 0;
-    const b = collection && collection.extent && collection.extent.spatial && collection.extent.spatial.bbox && collection.extent.spatial.bbox[0];
-    this.extent = Array.isArray(b) && b.length >= 4 && b.slice(0, 4).every(isNum) ? L.latLngBounds([b[1], b[0]], [b[3], b[2]]) : null;
+    this.loader = new ViewLoader({
+      load: (t) => this.load(t),
+      onLoading: () => this.setState('loading'),
+      onError: (err) => {
+        this.message = err.message;
+        this.setState('error', this.loaded ? this.loaded.count : 0);
+      },
+    });
+    this.extent = extentOf(collection);
     layer.on('add', () => this.setEnabled(true));
     layer.on('remove', () => this.setEnabled(false));
     this.setState(collection ? 'off' : 'unavailable', 0);
@@ -276,23 +280,16 @@ class Overlay {
     if (on === this.enabled) return;
     this.enabled = on;
     if (on) {
-      this.update();
+      this.loader.run();
     } else {
-      clearTimeout(this.timer);
-      if (this.abort) this.abort.abort();
-      this.seq++;
+      this.loader.stop();
       this.setState('off', 0);
     }
   }
 
-  // schedule runs update after the view has settled; a load in flight is stale from now on.
+  // schedule loads the view after it has settled; a load in flight is stale from now on.
   schedule() {
-    if (!this.enabled) return;
-    clearTimeout(this.timer);
-    if (this.abort) this.abort.abort();
-    this.seq++;
-    this.setState('loading');
-    this.timer = setTimeout(() => this.update(), DEBOUNCE_MS);
+    if (this.enabled) this.loader.schedule();
   }
 
   // params are the query parameters besides bbox and limit, or null when nothing can match.
@@ -300,49 +297,37 @@ class Overlay {
     return {};
   }
 
-  async update() {
-    clearTimeout(this.timer);
+  // load shows the features of the view, from a recent load that covers it or else from the
+  // server; t is the view loader's ticket.
+  async load(t) {
     if (!this.enabled) return;
-    if (this.abort) this.abort.abort();
-    const seq = ++this.seq;
     if (this.blocked) {
       this.message = this.blocked;
       this.setState('error', 0);
       return;
     }
-    const ctrl = new AbortController();
-    this.abort = ctrl;
     const params = this.params();
     const key = JSON.stringify(params);
     const view = this.map.getBounds();
-    try {
-      const covers = (l) => l.key === key && (l.all || l.bounds.contains(view));
-      let load = this.cache.find(covers);
-      if (!load) {
-        this.setState('loading');
-        const bounds = view.pad(VIEW_PAD);
-        let got = { features: [], matched: 0, truncated: false };
-        if (params) {
-          const url = this.itemsURL(this.collection.id, { bbox: bboxParam(bounds), limit: PAGE_LIMIT, ...params });
-          got = await fetchPages(url, { signal: ctrl.signal, maxPages: MAX_PAGES });
-          if (seq !== this.seq) return;
-        }
-        const all = !params || (!got.truncated && this.extent !== null && bounds.contains(this.extent));
-        load = { key, bounds, all, features: got.features, count: 0, matched: got.matched, truncated: got.truncated };
+    let load = this.cache.find((l) => l.key === key && covers(l, view));
+    if (!load) {
+      this.setState('loading');
+      let got = { bounds: view.pad(VIEW_PAD), all: true, features: [], matched: 0, truncated: false };
+      if (params) {
+        const url = (bbox) => this.itemsURL(this.collection.id, { bbox, limit: PAGE_LIMIT, ...params });
+        got = await fetchView(view, url, { signal: t.signal, maxPages: MAX_PAGES, extent: this.extent });
+        if (t.stale()) return;
       }
-      if (load !== this.loaded) {
-        load.count = this.render(load.features);
-        this.loaded = load;
-      }
-      this.cache = [load, ...this.cache.filter((l) => l !== load)].slice(0, CACHE_LOADS);
-      await frame();
-      if (seq !== this.seq) return;
-      this.setState('ready', this.loaded.count);
-    } catch (err) {
-      if (err.name === 'AbortError' || seq !== this.seq) return;
-      this.message = err.message;
-      this.setState('error', this.loaded ? this.loaded.count : 0);
+      load = { key, ...got, count: 0 };
     }
+    if (load !== this.loaded) {
+      load.count = this.render(load.features);
+      this.loaded = load;
+    }
+    this.cache = [load, ...this.cache.filter((l) => l !== load)].slice(0, CACHE_LOADS);
+    await frame();
+    if (t.stale()) return;
+    this.setState('ready', this.loaded.count);
   }
 }
 
