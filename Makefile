@@ -26,7 +26,7 @@ web/dist/index.html: $(WEB_DEPS) $(WEB_SRC)
 web: web/dist/index.html
 
 build: web/dist/index.html
-	$(GO) build -o $(BIN) ./cmd/spatlas
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/spatlas
 
 # Uses DATABASE_URL when set, else the private PostGIS cluster under .spatlas/ (started, and
 # installed when missing and run as root). Loads SPATLAS_DATA (default data/raw) and serves.
