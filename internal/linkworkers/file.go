@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -630,33 +629,4 @@ func checkArea(g orb.Geometry, srid int) string {
 		return fmt.Sprintf("its middle, in %s: %s", crsName(srid), bad)
 	}
 	return ""
-}
-
-// LoadFile reads a services file from disk, gzipped or not: GeoJSON when its name ends in
-// .geojson or .json (before any .gz), CSV otherwise. File is the file's base name, and Source its
-// provenance (sha256 of the file as stored, bytes, rows read).
-func LoadFile(dataset, path string, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	f, err := ingest.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	file := filepath.Base(path)
-	read := ReadServices
-	if ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(file, ".gz"))); ext == ".geojson" || ext == ".json" {
-		read = ReadServicesGeoJSON
-	}
-	im, err := read(dataset, file, f, pc)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
-	sum, size, err := ingest.Checksum(path)
-	if err != nil {
-		return nil, err
-	}
-	im.Source = spatlas.SourceFile{Dataset: dataset, File: file, SHA256: sum, Bytes: size, Rows: int64(im.RowsRead)}
-	return im, nil
 }
