@@ -182,13 +182,7 @@ type feature struct {
 	Type       string          `json:"type"`
 	ID         json.RawMessage `json:"id"`
 	Properties json.RawMessage `json:"properties"`
-	Geometry   *geometry       `json:"geometry"` // nil for null
-}
-
-// geometry is a GeoJSON geometry whose coordinates are decoded once its type is checked.
-type geometry struct {
-	Type        string          `json:"type"`
-	Coordinates json.RawMessage `json:"coordinates"`
+	Geometry   json.RawMessage `json:"geometry"` // nil or null for none
 }
 
 // decodeFeature decodes the next feature of dec. An error that is not a *json.UnmarshalTypeError
@@ -237,7 +231,7 @@ func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
 		b.reject(&a, fmt.Sprintf("not a GeoJSON Feature (type %q)", f.Type))
 		return
 	}
-	if f.Geometry == nil {
+	if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
 		b.unplaced(&a, "no geometry")
 		return
 	}

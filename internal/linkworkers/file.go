@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/spatlas/spatlas/internal/geom"
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -596,33 +597,24 @@ func guessSRID(g orb.Geometry) int {
 
 // checkArea returns why a catchment polygon cannot be stored in srid, or "".
 func checkArea(g orb.Geometry, srid int) string {
-	var polys []orb.Polygon
-	switch v := g.(type) {
-	case orb.Polygon:
-		polys = []orb.Polygon{v}
-	case orb.MultiPolygon:
-		polys = v
-	}
-	if len(polys) == 0 {
-		return "the polygon is empty"
-	}
-	for _, p := range polys {
-		if len(p) == 0 {
+	if e := geom.CheckRings(g); e != nil {
+		switch {
+		case e.Polygon == 0:
+			return "the polygon is empty"
+		case e.Ring == 0:
 			return "a polygon has no rings"
+		case e.Open:
+			return "a ring is not closed: its last point must be the same as its first"
 		}
-		for _, r := range p {
-			if len(r) < 4 {
-				return fmt.Sprintf("a ring has %d points; a ring needs at least 4, the last the same as the first", len(r))
-			}
-			if r[0] != r[len(r)-1] {
-				return "a ring is not closed: its last point must be the same as its first"
-			}
-			for _, pt := range r {
-				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
-					return "a vertex is not a number"
-				}
-			}
-		}
+		return fmt.Sprintf("a ring has %d points; a ring needs at least 4, the last the same as the first", e.Positions)
+	}
+	bad := false
+	geom.EachPosition(g, func(pt orb.Point) bool {
+		bad = math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0)
+		return !bad
+	})
+	if bad {
+		return "a vertex is not a number"
 	}
 	c := g.Bound().Center()
 	if bad := checkLocation(spatlas.Location{X: c[0], Y: c[1], SRID: srid}); bad != "" {
