@@ -25,6 +25,8 @@
 // # EWKB
 //
 // EncodeEWKB and DecodeEWKB write and read PostGIS extended WKB (little-endian, with the SRID)
-// through go-geom; DecodePoint reads a point, as the planning engine reads LSOA points from
-// PostGIS. ToOrb and FromOrb convert between go-geom and orb geometries.
+// through go-geom; DecodePoint reads a point, and Point scans a geometry column (hex EWKB text
+// or EWKB bytes), as the planning engine reads LSOA points from PostGIS. ToOrb and FromOrb
+// convert between go-geom and orb geometries. The tests round-trip through PostGIS when
+// SPATLAS_TEST_DATABASE_URL is set.
 package geom

@@ -2,6 +2,7 @@ package geom
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -97,4 +98,40 @@ func setSRID(g gogeom.T, srid int) (gogeom.T, error) {
 		return g.SetSRID(srid), nil
 	}
 	return nil, fmt.Errorf("from orb: a %T has no SRID", g)
+}
+
+// Point is a point read from PostGIS: scan a geometry column into it (pgx hands a geometry
+// over as hex EWKB text, or as EWKB bytes with ST_AsEWKB), for instance a field of a struct
+// read with pgx.RowToStructByName.
+type Point struct {
+	X, Y float64
+	SRID int
+}
+
+// Scan reads a point from EWKB bytes or hex EWKB text.
+func (p *Point) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case []byte:
+		b = v
+		if len(v) > 0 && v[0] != 0 && v[0] != 1 { // hex text handed over as bytes
+			var err error
+			if b, err = hex.DecodeString(string(v)); err != nil {
+				return fmt.Errorf("decode EWKB: %w", err)
+			}
+		}
+	case string:
+		var err error
+		if b, err = hex.DecodeString(v); err != nil {
+			return fmt.Errorf("decode EWKB: %w", err)
+		}
+	default:
+		return fmt.Errorf("decode EWKB: a %T, not bytes or hex text", src)
+	}
+	x, y, srid, err := DecodePoint(b)
+	if err != nil {
+		return err
+	}
+	*p = Point{X: x, Y: y, SRID: srid}
+	return nil
 }

@@ -236,3 +236,29 @@ func TestOrbConversion(t *testing.T) {
 		})
 	}
 }
+
+func TestPointScan(t *testing.T) {
+	const fromPostGIS = "0101000020e6100000000000000000f8bf0000000000a04a40"
+	raw, _ := hex.DecodeString(fromPostGIS)
+	want := Point{X: -1.5, Y: 53.25, SRID: 4326}
+	for _, tc := range []struct {
+		name string
+		src  any
+		ok   bool
+	}{
+		{"bytes", raw, true},
+		{"hex text", fromPostGIS, true},
+		{"hex text as bytes", []byte(fromPostGIS), true},
+		{"not hex", "zz", false},
+		{"a number", 5, false},
+		{"nil", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p Point
+			err := p.Scan(tc.src)
+			if (err == nil) != tc.ok || tc.ok && p != want {
+				t.Errorf("Scan = %+v, %v; want %+v, ok %t", p, err, want, tc.ok)
+			}
+		})
+	}
+}
