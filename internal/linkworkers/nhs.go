@@ -159,9 +159,7 @@ func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices [
 		fteRead += w.FTE
 		im.Totals["link_worker_rows"] += float64(w.Rows)
 		im.Totals["link_worker_headcount"] += float64(w.Headcount)
-		placed, unplaced := placePCN(im, code, w, members[code], where)
-		ftePlaced += placed
-		fteUnplaced += unplaced
+		fteUnplaced += placePCN(im, code, w, members[code], where, &ftePlaced)
 	}
 	im.Totals["pcns_with_link_workers"] = float64(len(wf))
 	im.Totals["fte_read"] = fteRead
@@ -220,14 +218,15 @@ func locatePractice(p Practice, locs map[string]PracticeLocation, pc spatlas.Pos
 }
 
 // placePCN files the rows of one PCN with link workers: one per member practice ps, and one
-// more when its FTE cannot be placed at all. It returns the FTE placed and not placed.
-func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, where map[string]practicePlace) (placed, unplaced float64) {
+// more when its FTE cannot be placed at all. It adds each share placed to *placed, in practice
+// order, and returns the FTE not placed.
+func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, where map[string]practicePlace, placed *float64) (unplaced float64) {
 	if len(ps) == 0 {
 		im.RowsRead++
 		im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: im.RowsRead, ID: code, Name: w.Name,
 			Reason: fmt.Sprintf("PCN %s is not in the practice map: %s link worker FTE not placed", code, fmtFTE(w.FTE))})
 		im.Totals["pcns_not_in_practice_map"]++
-		return 0, w.FTE
+		return w.FTE
 	}
 	im.Totals["practices_in_link_worker_pcns"] += float64(len(ps))
 	located := 0
@@ -249,7 +248,7 @@ func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, w
 			continue
 		}
 		share := w.FTE / float64(located)
-		placed += share
+		*placed += share
 		im.Services = append(im.Services, spatlas.Service{
 			Dataset: im.Dataset, SourceID: p.Code, Row: im.RowsRead, Name: p.Name, ProviderType: spatlas.ProviderPCN,
 			PCNCode: code, PCNName: w.Name, PracticeCode: p.Code, FTE: share, Postcode: p.Postcode,
@@ -262,9 +261,9 @@ func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, w
 			Reason: fmt.Sprintf("none of PCN %s's %d member practices could be located: %s link worker FTE not placed",
 				code, len(ps), fmtFTE(w.FTE))})
 		im.Totals["pcns_unplaced"]++
-		return placed, w.FTE
+		return w.FTE
 	}
-	return placed, 0
+	return 0
 }
 
 // fmtFTE writes an FTE with up to four decimals, as the workforce file's smallest values need.
