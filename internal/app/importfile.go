@@ -40,7 +40,7 @@ type ImportRequest struct {
 	Source  string // a file, or the base URL of a live Open Referral UK API
 	Dataset string // the name the import is reported and filtered under
 	Kind    string // spatlas.KindAssets (the default) or spatlas.KindServices
-	Format  string // one of ImportFormats; "" or "auto" finds it from the content (or the URL)
+	Format  string // one of ImportFormats; "" or "auto" finds it from the content (a URL of assets is a live API)
 	// Mapping names the columns of a CSV file of assets.
 	Mapping tabular.Mapping
 	// Category, when set, is the taxonomy category id of every asset.
@@ -66,7 +66,7 @@ func Import(ctx context.Context, store ImportStore, p Provision, req ImportReque
 	}
 	var im *spatlas.Import
 	var err error
-	if req.Format == FormatORUKAPI || (isAuto(req.Format) && isURL(req.Source)) {
+	if req.Format == FormatORUKAPI || (req.Kind == spatlas.KindAssets && isAuto(req.Format) && isURL(req.Source)) {
 		im, err = p.fetchORUK(ctx, req, logger)
 	} else {
 		im, err = p.ReadFile(req.Source, req.options(), nil)
