@@ -47,9 +47,9 @@ func Formats() []Format {
 	return []Format{
 		{"csv", spatlas.KindAssets, ContentCSV, "CSV with a header line", readCSVAssets},
 		{"geojson", spatlas.KindAssets, ContentGeoJSON, "a GeoJSON FeatureCollection or Feature", readGeoJSON},
-		{"osm", spatlas.KindAssets, ContentOSM, "OpenStreetMap GeoJSON (ids such as node/123)", readOSM},
+		{"osm", spatlas.KindAssets, ContentOSM, "OpenStreetMap GeoJSON, with ids such as node/123", readOSM},
 		{"overpass", spatlas.KindAssets, ContentOverpass, "Overpass API JSON", readOverpass},
-		{"oruk", spatlas.KindAssets, ContentORUK, "Open Referral UK JSON (a list of services, a page of them, or one service)", readORUK},
+		{"oruk", spatlas.KindAssets, ContentORUK, "Open Referral UK JSON: a list of services, a page of them or one service", readORUK},
 		{"csv", spatlas.KindServices, ContentCSV, "a services CSV with a header line", readServicesCSV},
 		{"geojson", spatlas.KindServices, ContentGeoJSON, "a services GeoJSON FeatureCollection or Feature", readServicesGeoJSON},
 	}
