@@ -12,10 +12,9 @@ import (
 	"strings"
 
 	"github.com/spatlas/spatlas/data"
-	"github.com/spatlas/spatlas/internal/geoassets"
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/linkworkers"
-	"github.com/spatlas/spatlas/internal/oruk"
+	"github.com/spatlas/spatlas/internal/readers"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
@@ -101,48 +100,47 @@ type ProvisionFile struct {
 	Path    string // the file (or, for the national link worker layer, the workforce file)
 	// Inputs are every file the import is built from, for the input key.
 	Inputs []string
-	read   func(path string, p Provision) (*spatlas.Import, error)
+	// Options say how the file is read (the format and mapping, or none: from its content).
+	Options readers.Options
+	// national reads the national link worker layer, a use case of its own over several files.
+	national func(p Provision) (*spatlas.Import, error)
 }
 
 // File returns the file's name within its dataset.
 func (f ProvisionFile) File() string { return filepath.Base(f.Path) }
 
-// builtinAssets describes the community asset sources spatlas knows, by dataset folder and file
-// name pattern. Files of these datasets that no entry matches are not read (gm_food_banks.csv
-// holds the food banks of gm_food_banks.geojson without their coordinates).
-func builtinAssets() []struct {
+// builtinSource is a community asset source spatlas knows: a dataset folder, a file name
+// pattern and how its files are read.
+type builtinSource struct {
 	dataset, pattern string
-	read             func(path string, p Provision) (*spatlas.Import, error)
-} {
-	csvMap := func(m tabular.Mapping) func(string, Provision) (*spatlas.Import, error) {
-		return func(path string, p Provision) (*spatlas.Import, error) { return readCSVAssets(path, m, p) }
-	}
-	geo := func(category string) func(string, Provision) (*spatlas.Import, error) {
-		return func(path string, p Provision) (*spatlas.Import, error) {
-			return readGeoAssets(path, geoassets.Options{Category: category}, p)
-		}
-	}
-	return []struct {
-		dataset, pattern string
-		read             func(path string, p Provision) (*spatlas.Import, error)
-	}{
-		{"england-libraries", "libraries.csv", csvMap(tabular.Mapping{CategoryFixed: "learning-work",
+	o                readers.Options
+}
+
+// builtinAssets describes the community asset sources spatlas knows. Files of these datasets
+// that no entry matches are not read (gm_food_banks.csv holds the food banks of
+// gm_food_banks.geojson without their coordinates).
+func builtinAssets() []builtinSource {
+	csv := func(m tabular.Mapping) readers.Options { return readers.Options{Format: "csv", Mapping: m} }
+	geo := func(category string) readers.Options { return readers.Options{Category: category} }
+	oruk := readers.Options{Format: "oruk"}
+	return []builtinSource{
+		{"england-libraries", "libraries.csv", csv(tabular.Mapping{CategoryFixed: "learning-work",
 			Exclude: []tabular.Exclude{{Column: "closed", Reason: "closed"}}})},
 		{"greater-manchester-assets", "gm_food_banks.geojson", geo("food")},
 		{"greater-manchester-assets", "gm_libraries.geojson", geo("learning-work")},
-		{"greater-manchester-assets", "gm_libraries.csv", csvMap(tabular.Mapping{CategoryFixed: "learning-work"})},
+		{"greater-manchester-assets", "gm_libraries.csv", csv(tabular.Mapping{CategoryFixed: "learning-work"})},
 		{"greater-manchester-assets", "gm_places_of_worship_RAW.geojson", geo("faith-community")},
-		{"greater-manchester-assets", "sports_facilities.csv", csvMap(tabular.Mapping{})},
-		{"greater-manchester-assets", "sports_clubs.csv", csvMap(tabular.Mapping{})},
-		{"greater-manchester-assets", "trafford_mental_health_services.csv", csvMap(tabular.Mapping{CategoryFixed: "mental-health"})},
-		{"greater-manchester-assets", "charities_operating_in_trafford.csv", csvMap(tabular.Mapping{Labels: tabular.Columns{"charity_activities"}})},
-		{"greater-manchester-assets", "trafford_general_practices.csv", csvMap(tabular.Mapping{CategoryFixed: "health-services"})},
+		{"greater-manchester-assets", "sports_facilities.csv", csv(tabular.Mapping{})},
+		{"greater-manchester-assets", "sports_clubs.csv", csv(tabular.Mapping{})},
+		{"greater-manchester-assets", "trafford_mental_health_services.csv", csv(tabular.Mapping{CategoryFixed: "mental-health"})},
+		{"greater-manchester-assets", "charities_operating_in_trafford.csv", csv(tabular.Mapping{Labels: tabular.Columns{"charity_activities"}})},
+		{"greater-manchester-assets", "trafford_general_practices.csv", csv(tabular.Mapping{CategoryFixed: "health-services"})},
 		{"osm-norwich-2019", "*.geojson", geo("")},
-		{"openreferral-uk-live-samples", "*.json*", readORUK},
-		{"openreferral-uk-examples", "service_full.json", readORUK},
-		// Folders of the user's own files: assets in any format spatlas reads, services files.
-		{"local-assets", "*", readAnyAssets},
-		{"local-services", "*", readServicesFile},
+		{"openreferral-uk-live-samples", "*.json*", oruk},
+		{"openreferral-uk-examples", "service_full.json", oruk},
+		// Folders of the user's own files, in any format spatlas reads, told by their content.
+		{"local-assets", "*", readers.Options{}},
+		{"local-services", "*", readers.Options{Kind: spatlas.KindServices}},
 	}
 }
 
@@ -160,12 +158,8 @@ func ProvisionFiles(dataDir string) ([]ProvisionFile, error) {
 			inputs = append(inputs, files...)
 		}
 		fs = append(fs, ProvisionFile{Dataset: linkworkers.DatasetWorkforce, Path: wf[len(wf)-1], Inputs: inputs,
-			read: func(_ string, p Provision) (*spatlas.Import, error) {
-				im, err := linkworkers.LoadNational(dataDir, p.PostcodeLookup())
-				if im != nil {
-					im.Kind = spatlas.KindServices
-				}
-				return im, err
+			national: func(p Provision) (*spatlas.Import, error) {
+				return linkworkers.LoadNational(dataDir, p.PostcodeLookup())
 			}})
 	}
 	for _, b := range builtinAssets() {
@@ -174,7 +168,9 @@ func ProvisionFiles(dataDir string) ([]ProvisionFile, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			fs = append(fs, ProvisionFile{Dataset: b.dataset, Path: f, Inputs: []string{f}, read: b.read})
+			o := b.o
+			o.Dataset = b.dataset
+			fs = append(fs, ProvisionFile{Dataset: b.dataset, Path: f, Inputs: []string{f}, Options: o})
 		}
 	}
 	return fs, nil
@@ -224,20 +220,14 @@ func (f ProvisionFile) Key(p Provision) (string, spatlas.SourceFile, error) {
 // Read reads the file into an import with every asset categorised, and src, the file's
 // provenance from Key, as its source.
 func (f ProvisionFile) Read(p Provision, src spatlas.SourceFile) (*spatlas.Import, error) {
-	im, err := f.read(f.Path, p)
+	if f.national == nil {
+		return p.ReadFile(f.Path, f.Options, &src)
+	}
+	im, err := f.national(p)
 	if err != nil {
 		return nil, err
 	}
-	im.Dataset = f.Dataset
-	if im.File == "" {
-		im.File = f.File()
-	}
-	if im.Kind == "" {
-		im.Kind = spatlas.KindAssets
-	}
-	im.Source = src
-	im.Source.File, im.Source.Rows = im.File, int64(im.RowsRead)
-	p.Taxonomy.Assign(im.Assets)
+	p.finish(im, spatlas.KindServices, f.Dataset, f.File(), src)
 	return im, nil
 }
 
@@ -294,56 +284,4 @@ func CategoryCounts(t *taxonomy.Taxonomy) []spatlas.CategoryCount {
 		out[i] = spatlas.CategoryCount{ID: c.ID, Label: c.Label, Group: c.Group, GroupLabel: c.GroupLabel, Colour: c.Colour}
 	}
 	return out
-}
-
-func readCSVAssets(path string, m tabular.Mapping, p Provision) (*spatlas.Import, error) {
-	r, err := ingest.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return tabular.ReadAssets("", filepath.Base(path), r, m, p.PostcodeLookup())
-}
-
-func readGeoAssets(path string, o geoassets.Options, p Provision) (*spatlas.Import, error) {
-	r, err := ingest.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	o.File = filepath.Base(path)
-	o.Postcodes = p.PostcodeLookup()
-	im, _, err := geoassets.Read(r, o)
-	return im, err
-}
-
-func readORUK(path string, p Provision) (*spatlas.Import, error) {
-	r, err := ingest.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return oruk.Read(r, oruk.Options{File: filepath.Base(path), Postcodes: p.PostcodeLookup()})
-}
-
-// readAnyAssets reads an asset file by its name: CSV with the built-in header presets, Open
-// Referral JSON (a name containing "oruk" or "openreferral"), else GeoJSON, OSM GeoJSON or
-// Overpass JSON, told apart by their content.
-func readAnyAssets(path string, p Provision) (*spatlas.Import, error) {
-	name := strings.ToLower(strings.TrimSuffix(filepath.Base(path), ".gz"))
-	switch {
-	case strings.HasSuffix(name, ".csv"):
-		return readCSVAssets(path, tabular.Mapping{}, p)
-	case strings.Contains(name, "oruk") || strings.Contains(name, "openreferral"):
-		return readORUK(path, p)
-	}
-	return readGeoAssets(path, geoassets.Options{}, p)
-}
-
-func readServicesFile(path string, p Provision) (*spatlas.Import, error) {
-	im, err := linkworkers.LoadFile("", path, p.PostcodeLookup())
-	if im != nil {
-		im.Kind = spatlas.KindServices
-	}
-	return im, err
 }

@@ -19,9 +19,9 @@
 //     SRID 27700 when the file's legacy crs member says EPSG:27700).
 //   - MultiPoint: its first point.
 //   - Polygon and MultiPolygon: Location.Area holds the geometry as WKB; X, Y hold a point inside
-//     it (the planar centroid when that is inside, else the middle of the widest stretch of a
-//     horizontal line across the largest polygon), checked like a point. The store places the
-//     asset at ST_PointOnSurface of the area. Rings must be closed and have 4 positions or more.
+//     it (geom.InteriorPoint), only so that the row is checked like a point before the store;
+//     the store places the asset at ST_PointOnSurface of the area. Rings must be closed and have
+//     4 positions or more (geom.CheckRings).
 //   - LineString and MultiLineString: rejected in plain GeoJSON, where a line is not a place. In
 //     OpenStreetMap GeoJSON a line is a way that still denotes a place (a footpath, a pitch drawn
 //     unclosed), so the asset goes at the point half-way along the (longest) line.
@@ -56,6 +56,6 @@
 // position are unlocated ("way without center: query with out center"). A remark reporting an
 // error (a query that timed out returns partial data) is a file error.
 //
-// Sniff tells GeoJSON, OpenStreetMap GeoJSON and Overpass JSON apart from the start of a file; Read
-// sniffs and calls the right reader.
+// Geometries are decoded with orb/geojson through internal/geom. Telling GeoJSON, OpenStreetMap
+// GeoJSON and Overpass JSON apart from a file's content is the registry's work (internal/readers).
 package geoassets

@@ -11,7 +11,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -182,13 +181,7 @@ type feature struct {
 	Type       string          `json:"type"`
 	ID         json.RawMessage `json:"id"`
 	Properties json.RawMessage `json:"properties"`
-	Geometry   *geometry       `json:"geometry"` // nil for null
-}
-
-// geometry is a GeoJSON geometry whose coordinates are decoded once its type is checked.
-type geometry struct {
-	Type        string          `json:"type"`
-	Coordinates json.RawMessage `json:"coordinates"`
+	Geometry   json.RawMessage `json:"geometry"` // nil or null for none
 }
 
 // decodeFeature decodes the next feature of dec. An error that is not a *json.UnmarshalTypeError
@@ -237,7 +230,7 @@ func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
 		b.reject(&a, fmt.Sprintf("not a GeoJSON Feature (type %q)", f.Type))
 		return
 	}
-	if f.Geometry == nil {
+	if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
 		b.unplaced(&a, "no geometry")
 		return
 	}
@@ -250,248 +243,147 @@ func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
 	b.place(&a, loc, reason)
 }
 
-// fill sets the name, address, postcode, URL and hints of a from properties p.
-func (b *builder) fill(a *spatlas.Asset, p map[string]string) {
-	a.Name = cleanName(lookup(p, b.o.NameProps))
-	a.Postcode = cleanPostcode(lookup(p, b.o.PostcodeProps))
-	a.URL = strings.TrimSpace(lookup(p, b.o.URLProps))
-	for _, n := range b.o.AddressProps {
-		if n == addrParts {
-			a.Address = osmAddress(p)
-		} else {
-			a.Address = collapse(lookup(p, []string{n}))
-		}
-		if a.Address != "" {
-			break
-		}
-	}
-	a.Hints.Name = a.Name
-	for _, n := range b.o.LabelProps {
-		l := collapse(lookup(p, []string{n}))
-		if l != "" && !contains(a.Hints.Labels, l) {
-			a.Hints.Labels = append(a.Hints.Labels, l)
-		}
-	}
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// osmAddress composes an address from OpenStreetMap addr:* keys.
-func osmAddress(p map[string]string) string {
-	var parts []string
-	add := func(s string) {
-		if s = collapse(s); s != "" {
-			parts = append(parts, s)
-		}
-	}
-	add(p["addr:housename"])
-	street := p["addr:street"]
-	if street == "" {
-		street = p["addr:place"]
-	}
-	add(strings.TrimSpace(p["addr:housenumber"] + " " + street))
-	add(p["addr:city"])
-	return strings.Join(parts, ", ")
-}
-
-// lookup returns the first non-empty value of the properties names, matched exactly first and
-// then ignoring case.
-func lookup(p map[string]string, names []string) string {
-	for _, n := range names {
-		if v := p[n]; v != "" {
-			return v
-		}
-	}
-	for _, n := range names {
-		for k, v := range p {
-			if v != "" && strings.EqualFold(k, n) {
-				return v
-			}
-		}
-	}
-	return ""
-}
-
-// scalars returns the string properties as they are and, when numbers is set, numbers and
-// booleans as their JSON text. Nulls, objects and arrays are left out.
-func scalars(props map[string]json.RawMessage, numbers bool) map[string]string {
-	p := make(map[string]string, len(props))
-	for k, raw := range props {
-		if len(raw) == 0 {
-			continue
-		}
-		switch raw[0] {
-		case '"':
-			if s, ok := jsonString(raw); ok {
-				p[k] = s
-			}
-		case '{', '[', 'n':
-		default:
-			if numbers {
-				p[k] = string(raw)
-			}
-		}
-	}
-	return p
-}
-
-// scalar returns a JSON string or number as text, and "" for anything else.
-func scalar(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		s, _ := jsonString(raw)
-		return strings.TrimSpace(s)
-	case '{', '[', 'n', 't', 'f':
-		return ""
-	}
-	return string(raw)
-}
-
-// jsonString decodes a JSON string taken from a valid document, without the decoder when it has
-// no escapes.
-func jsonString(raw json.RawMessage) (string, bool) {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && !bytes.ContainsRune(raw, '\\') && utf8.Valid(raw) {
-		return string(raw[1 : len(raw)-1]), true
-	}
-	var s string
-	err := json.Unmarshal(raw, &s)
-	return s, err == nil
-}
-
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// cleanName trims and collapses whitespace; "Unknown" is no name.
-func cleanName(s string) string {
-	s = collapse(s)
-	if strings.EqualFold(s, "unknown") {
-		return ""
-	}
-	return s
-}
-
-func cleanPostcode(s string) string { return strings.ToUpper(collapse(s)) }
-
 // walkGeoJSON reads a GeoJSON FeatureCollection, or a single Feature, and calls each with every
-// feature, its 1-based position, why it is not a feature ("" when it is) and the file's SRID. It returns a *spatlas.Error for a
-// file that is not JSON or not GeoJSON, or has an unsupported crs. Features are handed on as they
-// are read, so a crs other than CRS84 must come before the features (as writers put it).
+// feature, its 1-based position, why it is not a feature ("" when it is) and the file's SRID. It
+// returns a *spatlas.Error for a file that is not JSON or not GeoJSON, or has an unsupported crs.
+// Features are handed on as they are read, so a crs other than CRS84 must come before the
+// features (as writers put it).
 func walkGeoJSON(r *countingReader, file string, each func(row int, f *feature, bad string, srid int)) error {
-	dec := json.NewDecoder(r)
-	fail := func(format string, args ...any) error {
-		return spatlas.Errorf(spatlas.EINVALID, "%s: %s", file, fmt.Sprintf(format, args...))
-	}
-	tok, err := dec.Token()
+	w := &geoWalker{dec: json.NewDecoder(r), r: r, file: file, srid: spatlas.SRIDWGS84, members: map[string]json.RawMessage{}}
+	tok, err := w.dec.Token()
 	if err != nil {
-		return jsonError(file, dec, r, "", err)
+		return w.jsonError("", err)
 	}
 	if tok != json.Delim('{') {
-		return fail("not GeoJSON: the document is not a JSON object")
+		return w.fail("not GeoJSON: the document is not a JSON object")
 	}
-	var (
-		typ                 string
-		srid                = spatlas.SRIDWGS84
-		sawCRS, sawFeatures bool
-		rows                int
-		members             = map[string]json.RawMessage{} // of a single Feature
-		byteOff             int64
-	)
-	for dec.More() {
-		tok, err := dec.Token()
+	for w.dec.More() {
+		tok, err := w.dec.Token()
 		if err != nil {
-			return jsonError(file, dec, r, "", err)
+			return w.jsonError("", err)
 		}
 		key, _ := tok.(string)
-		switch key {
-		case "features":
-			sawFeatures = true
-			tok, err := dec.Token()
-			if err != nil {
-				return jsonError(file, dec, r, "", err)
-			}
-			if tok != json.Delim('[') {
-				return fail("not GeoJSON: features is not an array")
-			}
-			for dec.More() {
-				rows++
-				byteOff = dec.InputOffset()
-				var f feature
-				bad, err := decodeFeature(dec, &f)
-				if err != nil {
-					return jsonError(file, dec, r, fmt.Sprintf(" (feature %d, which starts near byte %d)", rows, byteOff), err)
-				}
-				each(rows, &f, bad, srid)
-			}
-			if _, err := dec.Token(); err != nil {
-				return jsonError(file, dec, r, "", err)
-			}
-		default:
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return jsonError(file, dec, r, "", err)
-			}
-			switch key {
-			case "type":
-				if err := json.Unmarshal(raw, &typ); err != nil {
-					return fail("not GeoJSON: type is not a string")
-				}
-			case "crs":
-				if sawCRS {
-					return fail("the crs member comes twice")
-				}
-				if srid, err = sridOf(raw); err != nil {
-					return fail("%v", err)
-				}
-				if rows > 0 && srid != spatlas.SRIDWGS84 {
-					return fail("the crs member must come before the features")
-				}
-				sawCRS = true
-			case "id", "properties", "geometry":
-				members[key] = raw
-			}
+		if key == "features" {
+			err = w.features(each)
+		} else {
+			err = w.member(key)
 		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return jsonError(file, dec, r, "", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
 		if err != nil {
-			return jsonError(file, dec, r, " after the GeoJSON object", err)
+			return err
 		}
-		return fail("more JSON follows the GeoJSON object at byte %d", dec.InputOffset())
 	}
-	switch typ {
+	if _, err := w.dec.Token(); err != nil {
+		return w.jsonError("", err)
+	}
+	if _, err := w.dec.Token(); err != io.EOF {
+		if err != nil {
+			return w.jsonError(" after the GeoJSON object", err)
+		}
+		return w.fail("more JSON follows the GeoJSON object at byte %d", w.dec.InputOffset())
+	}
+	return w.finish(each)
+}
+
+// geoWalker is the state of walkGeoJSON: what the members read so far say.
+type geoWalker struct {
+	dec                 *json.Decoder
+	r                   *countingReader
+	file                string
+	typ                 string
+	srid                int
+	sawCRS, sawFeatures bool
+	rows                int
+	members             map[string]json.RawMessage // of a single Feature
+}
+
+func (w *geoWalker) fail(format string, args ...any) error {
+	return spatlas.Errorf(spatlas.EINVALID, "%s: %s", w.file, fmt.Sprintf(format, args...))
+}
+
+func (w *geoWalker) jsonError(where string, err error) error {
+	return jsonError(w.file, w.dec, w.r, where, err)
+}
+
+// features reads the features array, handing on each feature as it is read.
+func (w *geoWalker) features(each func(row int, f *feature, bad string, srid int)) error {
+	w.sawFeatures = true
+	tok, err := w.dec.Token()
+	if err != nil {
+		return w.jsonError("", err)
+	}
+	if tok != json.Delim('[') {
+		return w.fail("not GeoJSON: features is not an array")
+	}
+	for w.dec.More() {
+		w.rows++
+		byteOff := w.dec.InputOffset()
+		var f feature
+		bad, err := decodeFeature(w.dec, &f)
+		if err != nil {
+			return w.jsonError(fmt.Sprintf(" (feature %d, which starts near byte %d)", w.rows, byteOff), err)
+		}
+		each(w.rows, &f, bad, w.srid)
+	}
+	if _, err := w.dec.Token(); err != nil {
+		return w.jsonError("", err)
+	}
+	return nil
+}
+
+// member reads a top-level member other than features.
+func (w *geoWalker) member(key string) error {
+	var raw json.RawMessage
+	if err := w.dec.Decode(&raw); err != nil {
+		return w.jsonError("", err)
+	}
+	switch key {
+	case "type":
+		if err := json.Unmarshal(raw, &w.typ); err != nil {
+			return w.fail("not GeoJSON: type is not a string")
+		}
+	case "crs":
+		if w.sawCRS {
+			return w.fail("the crs member comes twice")
+		}
+		srid, err := sridOf(raw)
+		if err != nil {
+			return w.fail("%v", err)
+		}
+		if w.rows > 0 && srid != spatlas.SRIDWGS84 {
+			return w.fail("the crs member must come before the features")
+		}
+		w.srid, w.sawCRS = srid, true
+	case "id", "properties", "geometry":
+		w.members[key] = raw
+	}
+	return nil
+}
+
+// finish checks the document's type, and hands on the feature of a single Feature.
+func (w *geoWalker) finish(each func(row int, f *feature, bad string, srid int)) error {
+	switch w.typ {
 	case "FeatureCollection":
-		if !sawFeatures {
-			return fail("not GeoJSON: a FeatureCollection without features")
+		if !w.sawFeatures {
+			return w.fail("not GeoJSON: a FeatureCollection without features")
 		}
 	case "Feature":
-		if sawFeatures {
-			return fail("not GeoJSON: a Feature with features")
+		if w.sawFeatures {
+			return w.fail("not GeoJSON: a Feature with features")
 		}
-		members["type"] = json.RawMessage(`"Feature"`)
-		raw, err := json.Marshal(members)
+		w.members["type"] = json.RawMessage(`"Feature"`)
+		raw, err := json.Marshal(w.members)
 		if err != nil {
-			return fail("%v", err)
+			return w.fail("%v", err)
 		}
 		var f feature
 		bad, _ := decodeFeature(json.NewDecoder(bytes.NewReader(raw)), &f)
-		each(1, &f, bad, srid)
+		each(1, &f, bad, w.srid)
 	case "":
-		return fail("not GeoJSON: the object has no type member")
+		return w.fail("not GeoJSON: the object has no type member")
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
-		return fail("a bare %s geometry: give a FeatureCollection or a Feature", typ)
+		return w.fail("a bare %s geometry: give a FeatureCollection or a Feature", w.typ)
 	default:
-		return fail("not GeoJSON: type %q is not FeatureCollection or Feature", typ)
+		return w.fail("not GeoJSON: type %q is not FeatureCollection or Feature", w.typ)
 	}
 	return nil
 }

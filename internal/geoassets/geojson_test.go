@@ -458,31 +458,3 @@ func TestLocate(t *testing.T) {
 		})
 	}
 }
-
-func TestInteriorPoint(t *testing.T) {
-	// An L, whose centroid is just inside its corner.
-	ell := orb.Polygon{{{0, 0}, {4, 0}, {4, 1}, {1, 1}, {1, 4}, {0, 4}, {0, 0}}}
-	// A U whose centroid lies in the gap between its arms.
-	u := orb.Polygon{{{0, 0}, {5, 0}, {5, 5}, {4, 5}, {4, 1}, {1, 1}, {1, 5}, {0, 5}, {0, 0}}}
-	// A square with a hole where its centroid is.
-	holed := orb.Polygon{{{0, 0}, {6, 0}, {6, 6}, {0, 6}, {0, 0}}, {{2, 2}, {4, 2}, {4, 4}, {2, 4}, {2, 2}}}
-	// Two parts: the centroid lies between them.
-	two := orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}, {{{5, 0}, {7, 0}, {7, 2}, {5, 2}, {5, 0}}}}
-	tests := []struct {
-		name string
-		g    orb.Geometry
-	}{
-		{"L", ell}, {"U", u}, {"hole", holed}, {"two parts", two},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := interiorPoint(tt.g)
-			if !inside(tt.g, p) {
-				t.Errorf("interiorPoint = %v, not inside", p)
-			}
-		})
-	}
-	if c, _ := planar.CentroidArea(u); inside(u, c) {
-		t.Errorf("the U's centroid %v is inside it: the test does not test the fallback", c)
-	}
-}

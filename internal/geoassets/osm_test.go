@@ -2,8 +2,6 @@ package geoassets
 
 import (
 	"errors"
-	"io"
-	"os"
 	"strings"
 	"testing"
 
@@ -191,69 +189,5 @@ func TestReadOSMGeoJSON(t *testing.T) {
 	// feature without a name tag.
 	if _, a := outcome(im, "way/3"); a != nil && a.Hints.Name != "" {
 		t.Errorf("hint name %q", a.Hints.Name)
-	}
-}
-
-func TestSniff(t *testing.T) {
-	tests := []struct {
-		name, doc string
-		want      Format
-	}{
-		{name: "geojson", doc: `{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": 12}}]}`, want: FormatGeoJSON},
-		{name: "osm geojson", doc: `{"type": "FeatureCollection", "features": [{"type": "Feature", "id": "node/299412199", "properties": {}}]}`, want: FormatOSMGeoJSON},
-		{name: "overpass turbo export", doc: `{"type": "FeatureCollection", "generator": "overpass-turbo", "features": [{"type": "Feature", "properties": {"@id" : "way/4"}}]}`, want: FormatOSMGeoJSON},
-		{name: "features first", doc: `{"features": [], "type": "FeatureCollection"}`, want: FormatGeoJSON},
-		{name: "single feature", doc: `{"type": "Feature", "geometry": null, "properties": {"name": "way/1"}}`, want: FormatGeoJSON},
-		{name: "overpass", doc: `{"version": 0.6, "generator": "Overpass API", "osm3s": {"copyright": "ODbL"}, "elements": []}`, want: FormatOverpass},
-		{name: "not JSON", doc: `name,lat,lon`, want: FormatUnknown},
-		{name: "empty", doc: ``, want: FormatUnknown},
-		{name: "other JSON", doc: `{"services": []}`, want: FormatUnknown},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f, r, err := Sniff(strings.NewReader(tt.doc))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if f != tt.want {
-				t.Errorf("Sniff = %v, want %v", f, tt.want)
-			}
-			var b strings.Builder
-			if _, err := io.Copy(&b, r); err != nil || b.String() != tt.doc {
-				t.Errorf("the reader gives %q (%v), want the whole document", b.String(), err)
-			}
-		})
-	}
-}
-
-func TestReadSniffs(t *testing.T) {
-	tests := []struct {
-		path string
-		want Format
-		rows int
-	}{
-		{"testdata/overpass.json", FormatOverpass, 6},
-		{"testdata/problems.geojson", FormatGeoJSON, 16},
-		{"testdata/bng.geojson", FormatGeoJSON, 4},
-	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			f, err := os.Open(tt.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			im, format, err := Read(f, Options{File: tt.path})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if format != tt.want || im.RowsRead != tt.rows {
-				t.Errorf("format %v, rows %d; want %v, %d", format, im.RowsRead, tt.want, tt.rows)
-			}
-		})
-	}
-	if _, f, err := Read(strings.NewReader("name,lat\n"), Options{File: "a.csv"}); f != FormatUnknown || err == nil ||
-		!strings.Contains(err.Error(), "a.csv: not valid JSON at byte 2") {
-		t.Errorf("Read of a CSV: %v, %v", f, err)
 	}
 }

@@ -1,4 +1,4 @@
-// Package services reads social prescribing (link worker) services into spatlas.Service values:
+// Package linkworkers reads social prescribing (link worker) services into spatlas.Service values:
 // the national link worker layer built from NHS England's PCN workforce and practice files, and
 // a generic services file (CSV or GeoJSON) for the provision the national data does not see,
 // such as voluntary and community organisations and local authority schemes.
@@ -15,11 +15,13 @@
 //
 // # Services files
 //
-// ReadServices (CSV) and ReadServicesGeoJSON read one service per row or feature: name,
-// provider_type, fte, an optional caseload, a location by longitude and latitude, by British
-// National Grid easting and northing, or by postcode, and an optional catchment polygon.
-// LoadFile opens one (gzipped or not), chooses the reader by the file's extension and records the
-// file's provenance. testdata/services.csv and testdata/services.geojson are examples.
+// ReadServices (CSV, file.go) and ReadServicesGeoJSON (geojson.go) read one service per row or
+// feature: name, provider_type, fte, an optional caseload, a location by longitude and latitude,
+// by British National Grid easting and northing, or by postcode, and an optional catchment
+// polygon; place.go checks each record and files it. The registry (internal/readers) chooses
+// between them by the file's content, and the application layer (app.Provision.ReadFile) opens
+// the file and records its provenance. testdata/services.csv and testdata/services.geojson are
+// examples. Catchment rings are checked by geom.CheckRings.
 //
 // Every row read ends in exactly one of the Import's lists: Services, Rejected (wrong: bad
 // coordinates, an unknown provider type), Unlocated (could not be placed) or Excluded, so that

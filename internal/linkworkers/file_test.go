@@ -1,10 +1,6 @@
 package linkworkers
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"math"
 	"os"
 	"path/filepath"
@@ -347,61 +343,6 @@ func TestProviderType(t *testing.T) {
 				t.Errorf("ProviderType(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
 			}
 		})
-	}
-}
-
-func TestLoadFile(t *testing.T) {
-	for _, tc := range []struct {
-		file     string
-		rows     int
-		services int
-	}{
-		{"services.csv", 6, 4},
-		{"services.geojson", 6, 5},
-	} {
-		t.Run(tc.file, func(t *testing.T) {
-			path := filepath.Join("testdata", tc.file)
-			im, err := LoadFile("local-services", path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkBuckets(t, im)
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum := sha256.Sum256(raw)
-			want := spatlas.SourceFile{Dataset: "local-services", File: tc.file, SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(raw)), Rows: int64(tc.rows)}
-			if im.Source != want || im.File != tc.file || len(im.Services) != tc.services {
-				t.Errorf("source %+v, file %q, %d services; want %+v, %d services", im.Source, im.File, len(im.Services), want, tc.services)
-			}
-		})
-	}
-	t.Run("gzipped GeoJSON", func(t *testing.T) {
-		raw, err := os.ReadFile(filepath.Join("testdata", "services.geojson"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
-		zw.Write(raw)
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), "services.geojson.gz")
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		im, err := LoadFile("d", path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if im.File != "services.geojson.gz" || im.RowsRead != 6 || im.Source.Bytes != int64(b.Len()) {
-			t.Errorf("file %q, rows %d, source %+v", im.File, im.RowsRead, im.Source)
-		}
-	})
-	if _, err := LoadFile("d", filepath.Join("testdata", "no-such-file.csv"), nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
-		t.Errorf("missing file: %v", err)
 	}
 }
 

@@ -139,43 +139,7 @@ func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices [
 	for _, ps := range members {
 		slices.SortFunc(ps, func(a, b *Practice) int { return strings.Compare(a.Code, b.Code) })
 	}
-
-	// Locate every practice of the map, for the totals and the shares.
-	type placed struct {
-		lon, lat float64
-		how      string // "file" or "postcode"
-		issue    string // why it is rejected or unlocated
-		rejected bool
-	}
-	where := make(map[string]placed, len(practices))
-	for _, p := range practices {
-		var pl placed
-		if loc, ok := locs[p.Code]; ok {
-			s := loc.At(p.Postcode)
-			pl = placed{lon: s.Lon, lat: s.Lat, how: "file"}
-			if why := spatlas.CheckLonLat(s.Lon, s.Lat); why != "" {
-				pl = placed{rejected: true, issue: fmt.Sprintf("practice %s: %s (%s line %d)", p.Code, why, s.File, s.Line)}
-			}
-		} else if pc == nil {
-			pl.issue = "the practice has no coordinates in the practice location files (NHS Choices, 2014) and no postcode lookup is loaded"
-		} else if lon, lat, ok := pc.Lookup(p.Postcode); !ok {
-			pl.issue = "the practice has no coordinates in the practice location files (NHS Choices, 2014) and its postcode is not in the postcode lookup"
-		} else if why := spatlas.CheckLonLat(lon, lat); why != "" {
-			pl = placed{rejected: true, issue: fmt.Sprintf("practice %s: postcode %q: %s", p.Code, p.Postcode, why)}
-		} else {
-			pl = placed{lon: lon, lat: lat, how: "postcode"}
-		}
-		where[p.Code] = pl
-		switch {
-		case pl.rejected:
-			im.Totals["practices_rejected"]++
-		case pl.issue != "":
-			im.Totals["practices_unlocated"]++
-		default:
-			im.Totals["practices_located"]++
-			im.Totals["practices_located_by_"+pl.how]++
-		}
-	}
+	where := locatePractices(im, practices, locs, pc)
 	im.Totals["practices"] = float64(len(practices))
 	im.Totals["pcns_in_practice_map"] = float64(len(members))
 	for code := range members {
@@ -190,63 +154,116 @@ func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices [
 	}
 	slices.Sort(codes)
 	var fteRead, ftePlaced, fteUnplaced float64
-	row := 0
 	for _, code := range codes {
 		w := wf[code]
 		fteRead += w.FTE
 		im.Totals["link_worker_rows"] += float64(w.Rows)
 		im.Totals["link_worker_headcount"] += float64(w.Headcount)
-		ps := members[code]
-		if len(ps) == 0 {
-			row++
-			im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: row, ID: code, Name: w.Name,
-				Reason: fmt.Sprintf("PCN %s is not in the practice map: %s link worker FTE not placed", code, fmtFTE(w.FTE))})
-			im.Totals["pcns_not_in_practice_map"]++
-			fteUnplaced += w.FTE
-			continue
-		}
-		im.Totals["practices_in_link_worker_pcns"] += float64(len(ps))
-		located := 0
-		for _, p := range ps {
-			if pl := where[p.Code]; pl.issue == "" {
-				located++
-			}
-		}
-		for _, p := range ps {
-			row++
-			pl := where[p.Code]
-			issue := spatlas.RowIssue{Row: row, ID: p.Code, Name: p.Name, Postcode: p.Postcode, Reason: pl.issue}
-			switch {
-			case pl.rejected:
-				im.Rejected = append(im.Rejected, issue)
-				continue
-			case pl.issue != "":
-				im.Unlocated = append(im.Unlocated, issue)
-				continue
-			}
-			share := w.FTE / float64(located)
-			ftePlaced += share
-			im.Services = append(im.Services, spatlas.Service{
-				Dataset: dataset, SourceID: p.Code, Row: row, Name: p.Name, ProviderType: spatlas.ProviderPCN,
-				PCNCode: code, PCNName: w.Name, PracticeCode: p.Code, FTE: share, Postcode: p.Postcode,
-				Loc: spatlas.Location{X: pl.lon, Y: pl.lat, SRID: spatlas.SRIDWGS84},
-			})
-		}
-		if located == 0 {
-			row++
-			im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: row, ID: code, Name: w.Name,
-				Reason: fmt.Sprintf("none of PCN %s's %d member practices could be located: %s link worker FTE not placed",
-					code, len(ps), fmtFTE(w.FTE))})
-			im.Totals["pcns_unplaced"]++
-			fteUnplaced += w.FTE
-		}
+		fteUnplaced += placePCN(im, code, w, members[code], where, &ftePlaced)
 	}
-	im.RowsRead = row
 	im.Totals["pcns_with_link_workers"] = float64(len(wf))
 	im.Totals["fte_read"] = fteRead
 	im.Totals["fte_placed"] = ftePlaced
 	im.Totals["fte_unplaced"] = fteUnplaced
 	return im
+}
+
+// practicePlace is where a practice is, or why it cannot be placed.
+type practicePlace struct {
+	lon, lat float64
+	how      string // "file" or "postcode"
+	issue    string // why it is rejected or unlocated
+	rejected bool
+}
+
+// locatePractices locates every practice of the map, for the totals and the shares.
+func locatePractices(im *spatlas.Import, practices []Practice, locs map[string]PracticeLocation, pc spatlas.Postcodes) map[string]practicePlace {
+	where := make(map[string]practicePlace, len(practices))
+	for _, p := range practices {
+		pl := locatePractice(p, locs, pc)
+		where[p.Code] = pl
+		switch {
+		case pl.rejected:
+			im.Totals["practices_rejected"]++
+		case pl.issue != "":
+			im.Totals["practices_unlocated"]++
+		default:
+			im.Totals["practices_located"]++
+			im.Totals["practices_located_by_"+pl.how]++
+		}
+	}
+	return where
+}
+
+// locatePractice places a practice at its site in locs, or else at its postcode through pc.
+func locatePractice(p Practice, locs map[string]PracticeLocation, pc spatlas.Postcodes) practicePlace {
+	if loc, ok := locs[p.Code]; ok {
+		s := loc.At(p.Postcode)
+		if why := spatlas.CheckLonLat(s.Lon, s.Lat); why != "" {
+			return practicePlace{rejected: true, issue: fmt.Sprintf("practice %s: %s (%s line %d)", p.Code, why, s.File, s.Line)}
+		}
+		return practicePlace{lon: s.Lon, lat: s.Lat, how: "file"}
+	}
+	if pc == nil {
+		return practicePlace{issue: "the practice has no coordinates in the practice location files (NHS Choices, 2014) and no postcode lookup is loaded"}
+	}
+	lon, lat, ok := pc.Lookup(p.Postcode)
+	if !ok {
+		return practicePlace{issue: "the practice has no coordinates in the practice location files (NHS Choices, 2014) and its postcode is not in the postcode lookup"}
+	}
+	if why := spatlas.CheckLonLat(lon, lat); why != "" {
+		return practicePlace{rejected: true, issue: fmt.Sprintf("practice %s: postcode %q: %s", p.Code, p.Postcode, why)}
+	}
+	return practicePlace{lon: lon, lat: lat, how: "postcode"}
+}
+
+// placePCN files the rows of one PCN with link workers: one per member practice ps, and one
+// more when its FTE cannot be placed at all. It adds each share placed to *placed, in practice
+// order, and returns the FTE not placed.
+func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, where map[string]practicePlace, placed *float64) (unplaced float64) {
+	if len(ps) == 0 {
+		im.RowsRead++
+		im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: im.RowsRead, ID: code, Name: w.Name,
+			Reason: fmt.Sprintf("PCN %s is not in the practice map: %s link worker FTE not placed", code, fmtFTE(w.FTE))})
+		im.Totals["pcns_not_in_practice_map"]++
+		return w.FTE
+	}
+	im.Totals["practices_in_link_worker_pcns"] += float64(len(ps))
+	located := 0
+	for _, p := range ps {
+		if pl := where[p.Code]; pl.issue == "" {
+			located++
+		}
+	}
+	for _, p := range ps {
+		im.RowsRead++
+		pl := where[p.Code]
+		issue := spatlas.RowIssue{Row: im.RowsRead, ID: p.Code, Name: p.Name, Postcode: p.Postcode, Reason: pl.issue}
+		switch {
+		case pl.rejected:
+			im.Rejected = append(im.Rejected, issue)
+			continue
+		case pl.issue != "":
+			im.Unlocated = append(im.Unlocated, issue)
+			continue
+		}
+		share := w.FTE / float64(located)
+		*placed += share
+		im.Services = append(im.Services, spatlas.Service{
+			Dataset: im.Dataset, SourceID: p.Code, Row: im.RowsRead, Name: p.Name, ProviderType: spatlas.ProviderPCN,
+			PCNCode: code, PCNName: w.Name, PracticeCode: p.Code, FTE: share, Postcode: p.Postcode,
+			Loc: spatlas.Location{X: pl.lon, Y: pl.lat, SRID: spatlas.SRIDWGS84},
+		})
+	}
+	if located == 0 {
+		im.RowsRead++
+		im.Unlocated = append(im.Unlocated, spatlas.RowIssue{Row: im.RowsRead, ID: code, Name: w.Name,
+			Reason: fmt.Sprintf("none of PCN %s's %d member practices could be located: %s link worker FTE not placed",
+				code, len(ps), fmtFTE(w.FTE))})
+		im.Totals["pcns_unplaced"]++
+		return w.FTE
+	}
+	return 0
 }
 
 // fmtFTE writes an FTE with up to four decimals, as the workforce file's smallest values need.

@@ -152,67 +152,14 @@ type LocationsRead struct {
 // not numbers, is an error naming the file and line.
 func ReadPracticeLocations(name string, r io.Reader) (map[string]PracticeLocation, LocationsRead, error) {
 	var n LocationsRead
-	br := bufio.NewReaderSize(r, 64<<10)
-	line := 0
-	readLine := func() ([]byte, error) {
-		b, err := br.ReadBytes('\n')
-		if err == io.EOF && len(b) > 0 {
-			err = nil
-		}
-		if err != nil {
-			if err != io.EOF {
-				err = spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", name, err)
-			}
-			return nil, err
-		}
-		line++
-		b = bytes.TrimRight(b, "\r\n")
-		return b, nil
-	}
-	head, err := readLine()
-	if err == io.EOF {
-		return nil, n, spatlas.Errorf(spatlas.EINVALID, "%s: the file is empty", name)
-	}
-	if err != nil {
+	pf := &practiceFile{name: name, br: bufio.NewReaderSize(r, 64<<10)}
+	if err := pf.readHeader(); err != nil {
 		return nil, n, err
 	}
-	// The file is Windows-1252 unless its header holds the not sign as UTF-8 (C2 AC).
-	utf := bytes.Contains(head, []byte{0xc2, 0xac}) && utf8.Valid(head)
-	sep, decode := []byte{0xac}, decodeCP1252
-	if utf {
-		head = bytes.TrimPrefix(head, []byte{0xef, 0xbb, 0xbf})
-		sep, decode = []byte("¬"), func(b []byte) string { return strings.ToValidUTF8(string(b), "\uFFFD") }
-	}
-	if !bytes.Contains(head, sep) {
-		return nil, n, spatlas.Errorf(spatlas.EINVALID,
-			"%s:1: the header has no field separator ¬ (byte 0xAC): not an NHS Choices practice file", name)
-	}
-	var cols []string
-	for f := range bytes.SplitSeq(head, sep) {
-		cols = append(cols, strings.TrimSpace(decode(f)))
-	}
-	col := func(want string) int {
-		for i, c := range cols {
-			if strings.EqualFold(c, want) {
-				return i
-			}
-		}
-		return -1
-	}
-	need := []string{"OrganisationCode", "OrganisationName", "Postcode", "Latitude", "Longitude"}
-	idx := make([]int, len(need))
-	for i, w := range need {
-		if idx[i] = col(w); idx[i] < 0 {
-			return nil, n, spatlas.Errorf(spatlas.EINVALID, "%s:1: missing field %q (the header has %s)",
-				name, w, strings.Join(cols, ", "))
-		}
-	}
-	parent := col("ParentName")
-
 	out := make(map[string]PracticeLocation)
-	fields := make([][]byte, 0, len(cols))
+	fields := make([][]byte, 0, len(pf.cols))
 	for {
-		b, err := readLine()
+		b, err := pf.readLine()
 		if err == io.EOF {
 			break
 		}
@@ -224,34 +171,22 @@ func ReadPracticeLocations(name string, r io.Reader) (map[string]PracticeLocatio
 		}
 		n.Records++
 		fields = fields[:0]
-		for f := range bytes.SplitSeq(b, sep) {
+		for f := range bytes.SplitSeq(b, pf.sep) {
 			fields = append(fields, f)
 		}
-		if len(fields) != len(cols) {
-			return nil, n, spatlas.Errorf(spatlas.EINVALID,
-				"%s:%d: the record has %d fields where the header has %d (fields are separated by ¬, byte 0xAC)",
-				name, line, len(fields), len(cols))
-		}
-		get := func(i int) string { return strings.TrimSpace(decode(fields[i])) }
-		code := strings.ToUpper(get(idx[0]))
-		lat, okLat, err := coordinate(get(idx[3]))
+		code, s, parent, err := pf.site(fields)
 		if err != nil {
-			return nil, n, spatlas.Errorf(spatlas.EINVALID, "%s:%d: Latitude %q is not a number", name, line, get(idx[3]))
+			return nil, n, err
 		}
-		lon, okLon, err := coordinate(get(idx[4]))
-		if err != nil {
-			return nil, n, spatlas.Errorf(spatlas.EINVALID, "%s:%d: Longitude %q is not a number", name, line, get(idx[4]))
-		}
-		if code == "" || !okLat || !okLon || lat == 0 {
+		if code == "" {
 			n.NoCoordinates++
 			continue
 		}
-		s := Site{Name: get(idx[1]), Postcode: get(idx[2]), Lon: lon, Lat: lat, File: name, Line: line}
 		loc, ok := out[code]
 		switch {
 		case !ok:
 			loc = PracticeLocation{Code: code, Site: s}
-		case parent >= 0 && strings.EqualFold(s.Name, get(parent)) && !strings.EqualFold(loc.Name, get(parent)):
+		case pf.parent >= 0 && strings.EqualFold(s.Name, parent) && !strings.EqualFold(loc.Name, parent):
 			// This record is the practice's main site; an earlier one was a branch.
 			loc.Branches = append([]Site{loc.Site}, loc.Branches...)
 			loc.Site = s
@@ -261,6 +196,103 @@ func ReadPracticeLocations(name string, r io.Reader) (map[string]PracticeLocatio
 		out[code] = loc
 	}
 	return out, n, nil
+}
+
+// practiceFile reads the lines of an NHS Choices practice file.
+type practiceFile struct {
+	name   string
+	br     *bufio.Reader
+	line   int
+	sep    []byte              // the field separator, ¬ in the file's encoding
+	decode func([]byte) string // a field's text as UTF-8
+	cols   []string            // the header's field names
+	idx    []int               // the fields of OrganisationCode, OrganisationName, Postcode, Latitude, Longitude
+	parent int                 // the field of ParentName, or -1
+}
+
+// readLine returns the next line without its line end; io.EOF at the end of the file.
+func (pf *practiceFile) readLine() ([]byte, error) {
+	b, err := pf.br.ReadBytes('\n')
+	if err == io.EOF && len(b) > 0 {
+		err = nil
+	}
+	if err != nil {
+		if err != io.EOF {
+			err = spatlas.Errorf(spatlas.EINVALID, "%s: read: %v", pf.name, err)
+		}
+		return nil, err
+	}
+	pf.line++
+	return bytes.TrimRight(b, "\r\n"), nil
+}
+
+// readHeader reads the header line: the file's encoding, its separator and its fields.
+func (pf *practiceFile) readHeader() error {
+	head, err := pf.readLine()
+	if err == io.EOF {
+		return spatlas.Errorf(spatlas.EINVALID, "%s: the file is empty", pf.name)
+	}
+	if err != nil {
+		return err
+	}
+	// The file is Windows-1252 unless its header holds the not sign as UTF-8 (C2 AC).
+	pf.sep, pf.decode = []byte{0xac}, decodeCP1252
+	if bytes.Contains(head, []byte{0xc2, 0xac}) && utf8.Valid(head) {
+		head = bytes.TrimPrefix(head, []byte{0xef, 0xbb, 0xbf})
+		pf.sep, pf.decode = []byte("¬"), func(b []byte) string { return strings.ToValidUTF8(string(b), "\uFFFD") }
+	}
+	if !bytes.Contains(head, pf.sep) {
+		return spatlas.Errorf(spatlas.EINVALID,
+			"%s:1: the header has no field separator ¬ (byte 0xAC): not an NHS Choices practice file", pf.name)
+	}
+	for f := range bytes.SplitSeq(head, pf.sep) {
+		pf.cols = append(pf.cols, strings.TrimSpace(pf.decode(f)))
+	}
+	col := func(want string) int {
+		for i, c := range pf.cols {
+			if strings.EqualFold(c, want) {
+				return i
+			}
+		}
+		return -1
+	}
+	need := []string{"OrganisationCode", "OrganisationName", "Postcode", "Latitude", "Longitude"}
+	pf.idx = make([]int, len(need))
+	for i, w := range need {
+		if pf.idx[i] = col(w); pf.idx[i] < 0 {
+			return spatlas.Errorf(spatlas.EINVALID, "%s:1: missing field %q (the header has %s)",
+				pf.name, w, strings.Join(pf.cols, ", "))
+		}
+	}
+	pf.parent = col("ParentName")
+	return nil
+}
+
+// site reads the fields of the current record: the practice code ("" for a record with no
+// place), its site and its ParentName.
+func (pf *practiceFile) site(fields [][]byte) (code string, s Site, parent string, err error) {
+	if len(fields) != len(pf.cols) {
+		return "", s, "", spatlas.Errorf(spatlas.EINVALID,
+			"%s:%d: the record has %d fields where the header has %d (fields are separated by ¬, byte 0xAC)",
+			pf.name, pf.line, len(fields), len(pf.cols))
+	}
+	get := func(i int) string { return strings.TrimSpace(pf.decode(fields[i])) }
+	code = strings.ToUpper(get(pf.idx[0]))
+	lat, okLat, err := coordinate(get(pf.idx[3]))
+	if err != nil {
+		return "", s, "", spatlas.Errorf(spatlas.EINVALID, "%s:%d: Latitude %q is not a number", pf.name, pf.line, get(pf.idx[3]))
+	}
+	lon, okLon, err := coordinate(get(pf.idx[4]))
+	if err != nil {
+		return "", s, "", spatlas.Errorf(spatlas.EINVALID, "%s:%d: Longitude %q is not a number", pf.name, pf.line, get(pf.idx[4]))
+	}
+	if code == "" || !okLat || !okLon || lat == 0 {
+		return "", s, "", nil
+	}
+	if pf.parent >= 0 {
+		parent = get(pf.parent)
+	}
+	return code, Site{Name: get(pf.idx[1]), Postcode: get(pf.idx[2]), Lon: lon, Lat: lat, File: pf.name, Line: pf.line}, parent, nil
 }
 
 // coordinate parses a coordinate of the practice files ("52.869422912597656",

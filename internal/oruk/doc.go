@@ -1,6 +1,10 @@
 // Package oruk reads community assets from Open Referral UK service directories: the UK profile
 // of the Human Services Data Specification (HSDS 3.0) and the ORUK API that came before it. Read
-// takes a saved JSON file; Client.Fetch reads a live API page by page.
+// takes a saved JSON file (the registry's oruk format, internal/readers); Client.Fetch reads a
+// live API page by page.
+//
+// oruk.go holds Read and its options, document.go the shapes of a document and its paging,
+// records.go the JSON of the records, builder.go the filing of units.
 //
 // # What is accepted
 //

@@ -1,9 +1,10 @@
 // Package tabular reads community assets from CSV files and postcode locations from the ONS
 // postcode directories.
 //
-// ReadAssets reads one CSV file of assets through a Mapping that names its columns; what a
-// mapping leaves out is found among common header names ("name", "site_name", "lat",
-// "longitude", "postcode", ...). Every data row ends in exactly one of the Import's lists:
+// ReadAssets reads one CSV file of assets (the registry's csv format of assets, internal/readers)
+// through a Mapping that names its columns; what a mapping leaves out is found among common
+// header names ("name", "site_name", "lat", "longitude", "postcode", ...). Every data row ends
+// in exactly one of the Import's lists:
 //
 //   - Assets: rows with a usable location, from longitude and latitude (EPSG:4326), from easting
 //     and northing (EPSG:27700), or from a postcode found in the postcode lookup;
