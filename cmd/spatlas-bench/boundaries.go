@@ -19,8 +19,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spatlas/spatlas/internal/app"
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 //go:embed sql/*.sql
@@ -287,7 +287,7 @@ type featureCollection struct {
 
 func readCollection(path string) (featureCollection, error) {
 	var fc featureCollection
-	rc, err := ingest.Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		return fc, err
 	}

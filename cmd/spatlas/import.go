@@ -11,12 +11,12 @@ import (
 
 	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/geoassets"
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/linkworkers"
 	"github.com/spatlas/spatlas/internal/oruk"
 	"github.com/spatlas/spatlas/internal/postgis"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // importFormats are the formats import reads.
@@ -100,7 +100,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 		im.File = filepath.Base(src)
 	}
 	if *format != "oruk-api" && im.Source.SHA256 == "" {
-		if im.Source.SHA256, im.Source.Bytes, err = ingest.Checksum(src); err != nil {
+		if im.Source.SHA256, im.Source.Bytes, err = textio.Checksum(src); err != nil {
 			return err
 		}
 	}
@@ -170,7 +170,7 @@ func readAssetSource(ctx context.Context, e env, src, format string, m tabular.M
 		c := &oruk.Client{HTTP: &http.Client{}, Base: src, Path: orukPath, Full: orukFull, Logger: e.logger}
 		return c.Fetch(ctx, oruk.Options{File: src, Postcodes: p.PostcodeLookup()})
 	}
-	r, err := ingest.Open(src)
+	r, err := textio.Open(src)
 	if err != nil {
 		return nil, err
 	}

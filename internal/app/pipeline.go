@@ -17,6 +17,7 @@ import (
 
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Plan is the set of files one edition will be built from.
@@ -157,7 +158,7 @@ func (p *Plan) Hash(ctx context.Context) error {
 				return err
 			}
 			var err error
-			p.Sources[i].SHA256, p.Sources[i].Bytes, err = ingest.Checksum(p.path(p.Sources[i]))
+			p.Sources[i].SHA256, p.Sources[i].Bytes, err = textio.Checksum(p.path(p.Sources[i]))
 			return err
 		})
 	}
@@ -183,7 +184,7 @@ func (p *Plan) rel(path string) string {
 }
 
 func (p *Plan) readFile(path string, read func(name string, r io.Reader) error) error {
-	rc, err := ingest.Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		return err
 	}
@@ -298,11 +299,11 @@ func keepRanked(recs []spatlas.LSOADeprivation) []spatlas.LSOADeprivation {
 	return out
 }
 
-func (p *Plan) readTable(path string, want ...string) (*ingest.Table, error) {
-	var t *ingest.Table
+func (p *Plan) readTable(path string, want ...string) (*textio.Table, error) {
+	var t *textio.Table
 	err := p.readFile(path, func(name string, r io.Reader) error {
 		var err error
-		t, err = ingest.ReadTable(name, r, want...)
+		t, err = textio.ReadTable(name, r, want...)
 		if err == nil {
 			p.source(path).Rows = int64(len(t.Rows))
 		}

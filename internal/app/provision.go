@@ -13,12 +13,12 @@ import (
 
 	"github.com/spatlas/spatlas/data"
 	"github.com/spatlas/spatlas/internal/geoassets"
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/linkworkers"
 	"github.com/spatlas/spatlas/internal/oruk"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // ProvisionStore is what a provision load needs of a store.
@@ -72,10 +72,10 @@ func NewProvision(ctx context.Context, store EditionsKeyer, dataDir, postcodes s
 		logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
 		return p, nil
 	}
-	if p.PostcodesKey, _, err = ingest.Checksum(postcodes); err != nil {
+	if p.PostcodesKey, _, err = textio.Checksum(postcodes); err != nil {
 		return p, err
 	}
-	r, err := ingest.Open(postcodes)
+	r, err := textio.Open(postcodes)
 	if err != nil {
 		return p, err
 	}
@@ -208,7 +208,7 @@ func (f ProvisionFile) Key(p Provision) (string, spatlas.SourceFile, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "spatlas provision v1\n%s\n%s\n", f.Dataset, f.File())
 	for _, in := range f.Inputs {
-		sum, n, err := ingest.Checksum(in)
+		sum, n, err := textio.Checksum(in)
 		if err != nil {
 			return "", src, err
 		}
@@ -297,7 +297,7 @@ func CategoryCounts(t *taxonomy.Taxonomy) []spatlas.CategoryCount {
 }
 
 func readCSVAssets(path string, m tabular.Mapping, p Provision) (*spatlas.Import, error) {
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func readCSVAssets(path string, m tabular.Mapping, p Provision) (*spatlas.Import
 }
 
 func readGeoAssets(path string, o geoassets.Options, p Provision) (*spatlas.Import, error) {
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func readGeoAssets(path string, o geoassets.Options, p Provision) (*spatlas.Impo
 }
 
 func readORUK(path string, p Provision) (*spatlas.Import, error) {
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Boundary is one polygon feature of a boundary file, with its geometry as WKB in the file's CRS.
@@ -74,10 +75,20 @@ func BoundaryFiles(path string) ([]string, error) {
 	return files, nil
 }
 
+// unwrapPathError drops the operation and path of an *fs.PathError, which messages here already
+// give.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // ReadBoundaries reads one GeoJSON FeatureCollection (optionally gzipped) and passes its features
 // to fn one at a time. Errors name the file and the feature; an error of fn is returned as it is.
 func ReadBoundaries(path string, fields BoundaryFields, fn func(Boundary) error) error {
-	rc, err := Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Layouts of deprivation files, as DeprivationFile.Layout names them.
@@ -212,11 +213,11 @@ type depLayout struct {
 }
 
 // recogniseDeprivation works out the layout of a deprivation file from its header.
-func recogniseDeprivation(c *CSVReader) (depLayout, error) {
-	if len(c.header) > 0 && validLSOACode(c.header[0]) {
+func recogniseDeprivation(c *textio.CSVReader) (depLayout, error) {
+	if len(c.Header()) > 0 && validLSOACode(c.Header()[0]) {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no header row: the first line starts with the LSOA code %q; the file must start with its column names",
-			c.name, c.header[0])
+			c.Name(), c.Header()[0])
 	}
 	l := depLayout{nation: -1}
 	// mySociety's composite UK IMD: its income_score and employment_score are the IoD2019 rates
@@ -229,7 +230,7 @@ func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 	}
 	seen := map[string]int{}
 	codeHeader := ""
-	for i, h := range c.header {
+	for i, h := range c.Header() {
 		col, vintage, ok := classifyDepHeader(h)
 		if !ok {
 			continue
@@ -238,7 +239,7 @@ func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 		f := col.field()
 		if j, dup := seen[f]; dup {
 			return depLayout{}, spatlas.Errorf(spatlas.EINVALID, "%s:1: columns %q and %q both hold %s",
-				c.name, c.header[j], h, f)
+				c.Name(), c.Header()[j], h, f)
 		}
 		seen[f] = i
 		if col.what == depCode {
@@ -252,12 +253,12 @@ func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 	if codeHeader == "" {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no LSOA code column (looked for \"LSOA code (2011)\", \"LSOA code (2021)\", lsoa11_code, lsoa21_code, LSOA11CD, LSOA21CD, or nation+lsoa+overall_local_score of the composite UK IMD); the header has %s",
-			c.name, quoteList(c.header, 12))
+			c.Name(), textio.QuoteList(c.Header(), 12))
 	}
 	if !slices.ContainsFunc(l.cols, func(c depColumn) bool { return c.what >= depPopulation }) {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no deprivation measure (looked for IMD and domain rank, decile and score columns such as \"Index of Multiple Deprivation (IMD) Rank\", \"Income Score (rate)\", IMD_decile, Housing_and_Services_score, and \"Total population: mid ...\"); the header has %s",
-			c.name, quoteList(c.header, 12))
+			c.Name(), textio.QuoteList(c.Header(), 12))
 	}
 	snake := strings.Contains(codeHeader, "_")
 	switch {
@@ -306,7 +307,7 @@ type depValues struct {
 // the composite UK IMD (England's rows only, for the IMD 2019 score). Columns it does not know
 // are ignored. Every error names the file and the line.
 func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
-	c, err := NewCSVReader(name, r)
+	c, err := textio.NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +341,7 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 		if l.nation >= 0 && strings.TrimSpace(rec[l.nation]) != "E" {
 			continue
 		}
-		if BlankRecord(rec) {
+		if textio.BlankRecord(rec) {
 			continue
 		}
 		if len(values) == 0 {
@@ -373,20 +374,9 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 	return f, nil
 }
 
-// BlankRecord reports whether every field of rec is empty, as in the trailing rows some
-// spreadsheet exports write.
-func BlankRecord(rec []string) bool {
-	for _, s := range rec {
-		if strings.TrimSpace(s) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // readDepRecord reads and checks the recognised columns of the current record; the values its
 // Measure pointers point to are stored in v.
-func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[string]string) (spatlas.LSOADeprivation, error) {
+func readDepRecord(c *textio.CSVReader, cols []depColumn, v *depValues, ladNames map[string]string) (spatlas.LSOADeprivation, error) {
 	rec := c.Record()
 	var d spatlas.LSOADeprivation
 	for _, col := range cols {
@@ -396,9 +386,9 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 			code := strings.TrimSpace(s)
 			if !validLSOACode(code) {
 				if code == "" {
-					return d, c.Errorf("column %q: the LSOA code is empty", c.header[col.index])
+					return d, c.Errorf("column %q: the LSOA code is empty", c.Header()[col.index])
 				}
-				return d, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[col.index], code)
+				return d, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.Header()[col.index], code)
 			}
 			d.Code = strings.Clone(code)
 		case depName:
@@ -413,7 +403,7 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 				return d, err
 			}
 			if ok && n < 0 {
-				return d, c.Errorf("column %q: population %d is negative", c.header[col.index], n)
+				return d, c.Errorf("column %q: population %d is negative", c.Header()[col.index], n)
 			}
 			if ok {
 				v.population = n
@@ -428,7 +418,7 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 				continue
 			}
 			if n < 1 || n > math.MaxInt32 {
-				return d, c.Errorf("column %q: rank %d is out of range (1 is the most deprived)", c.header[col.index], n)
+				return d, c.Errorf("column %q: rank %d is out of range (1 is the most deprived)", c.Header()[col.index], n)
 			}
 			v.rank[col.measure] = int32(n)
 			measureOf(&d, col.measure).Rank = &v.rank[col.measure]
@@ -441,7 +431,7 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 				continue
 			}
 			if n < 1 || n > 10 {
-				return d, c.Errorf("column %q: decile %d is outside 1..10", c.header[col.index], n)
+				return d, c.Errorf("column %q: decile %d is outside 1..10", c.Header()[col.index], n)
 			}
 			v.decile[col.measure] = int16(n)
 			measureOf(&d, col.measure).Decile = &v.decile[col.measure]

@@ -17,8 +17,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // The fields of a services file, each with the column or property names it is read from (after
@@ -100,7 +100,7 @@ type record struct {
 // and not counted. A file without a name, provider_type or fte column, or that is not CSV, is
 // an EINVALID error naming the file and line.
 func ReadServices(dataset, file string, r io.Reader, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	c, err := ingest.NewCSVReader(file, r)
+	c, err := textio.NewCSVReader(file, r)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func ReadServices(dataset, file string, r io.Reader, pc spatlas.Postcodes) (*spa
 			break
 		}
 		rec := c.Record()
-		if ingest.BlankRecord(rec) {
+		if textio.BlankRecord(rec) {
 			continue
 		}
 		rc := record{row: c.Line()}
@@ -636,7 +636,7 @@ func checkArea(g orb.Geometry, srid int) string {
 // .geojson or .json (before any .gz), CSV otherwise. File is the file's base name, and Source its
 // provenance (sha256 of the file as stored, bytes, rows read).
 func LoadFile(dataset, path string, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	f, err := ingest.Open(path)
+	f, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -653,7 +653,7 @@ func LoadFile(dataset, path string, pc spatlas.Postcodes) (*spatlas.Import, erro
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
-	sum, size, err := ingest.Checksum(path)
+	sum, size, err := textio.Checksum(path)
 	if err != nil {
 		return nil, err
 	}
