@@ -412,7 +412,7 @@ func (p *Plan) msoaByName(recs []spatlas.LSOADeprivation) (map[string]spatlas.Pa
 	a := p.recipe.msoaNames
 	byName := map[string]string{}
 	var n int64
-	err := ingest.ReadBoundaries(p.msoa, ingest.BoundaryFields{Code: a.codeFields, Name: a.nameFields}, func(b ingest.Boundary) error {
+	err := ingest.ReadBoundaries(p.msoa, ingest.BoundaryFields{Code: a.codeFields, Name: a.nameFields}, func(b spatlas.Boundary) error {
 		n++
 		if b.Code == "" || b.Name == "" {
 			return nil
@@ -535,23 +535,31 @@ func (p *Plan) readCentroids() (map[string][2]float64, error) {
 	return m, nil
 }
 
+// BoundaryFields says which feature properties of the edition's boundary files hold the LSOA code
+// and name.
+func (p *Plan) BoundaryFields() ingest.BoundaryFields {
+	return ingest.BoundaryFields{Code: p.recipe.boundaryFields, Name: p.recipe.nameFields}
+}
+
 // streamBoundaries reads the boundary files two at a time and yields every feature. It counts
 // each file's features into the plan's Sources, which the store records as provenance after the
 // stream has ended.
 func (p *Plan) streamBoundaries(ctx context.Context, yield func(spatlas.Boundary) error) error {
-	fields := ingest.BoundaryFields{Code: p.recipe.boundaryFields, Name: p.recipe.nameFields}
+	fields := p.BoundaryFields()
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)
 	var mu sync.Mutex
 	for _, path := range p.boundaries {
 		g.Go(func() error {
 			var n int64
-			err := ingest.ReadBoundaries(path, fields, func(b ingest.Boundary) error {
+			rel := p.rel(path)
+			err := ingest.ReadBoundaries(path, fields, func(b spatlas.Boundary) error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 				n++
-				return yield(spatlas.Boundary{Code: b.Code, Name: b.Name, WKB: b.WKB, SRID: b.SRID, File: p.rel(path), Feature: b.Feature})
+				b.File = rel
+				return yield(b)
 			})
 			if err != nil {
 				return err

@@ -15,17 +15,6 @@ import (
 	"github.com/spatlas/spatlas/internal/textio"
 )
 
-// Boundary is one polygon feature of a boundary file, with its geometry as WKB in the file's CRS.
-type Boundary struct {
-	Code    string
-	Name    string
-	Props   map[string]string // the feature's other scalar properties, as text
-	WKB     []byte            // Polygon or MultiPolygon, 2D
-	SRID    int               // 4326 (CRS84 / EPSG:4326) or 27700 (British National Grid)
-	File    string
-	Feature int // 1-based position of the feature in its file
-}
-
 // BoundaryFields says which feature properties hold an area's code and name. The first property
 // present in a feature is used.
 type BoundaryFields struct {
@@ -86,14 +75,16 @@ func unwrapPathError(err error) error {
 }
 
 // ReadBoundaries reads one GeoJSON FeatureCollection (optionally gzipped) and passes its features
-// to fn one at a time. Errors name the file and the feature; an error of fn is returned as it is.
-func ReadBoundaries(path string, fields BoundaryFields, fn func(Boundary) error) error {
+// to fn one at a time, each a Polygon or MultiPolygon as 2D WKB in the file's CRS (SRID 4326 for
+// CRS84 or EPSG:4326, 27700 for British National Grid), its File the path. Errors name the file
+// and the feature; an error of fn is returned as it is.
+func ReadBoundaries(path string, fields BoundaryFields, fn func(spatlas.Boundary) error) error {
 	rc, err := textio.Open(path)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	return readBoundaries(path, rc, fields, fn)
+	return readBoundaries(path, rc, fields, func(b spatlas.Boundary, _ map[string]string) error { return fn(b) })
 }
 
 // callbackError carries an error of the caller's fn through the scanner untouched.
@@ -106,7 +97,9 @@ func (e callbackError) Error() string { return e.err.Error() }
 // which made it most of a national load's parsing time. Boundary files are a few hundred
 // kilobytes per district, or about 100 MB for a national one: held in memory whole, that is cheap
 // on any machine spatlas runs on.
-func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Boundary) error) error {
+//
+// fn is also given the feature's scalar properties as text; the map is reused by the next feature.
+func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(spatlas.Boundary, map[string]string) error) error {
 	fail := func(format string, args ...any) error {
 		return spatlas.Errorf(spatlas.EINVALID, "%s: %s", name, fmt.Sprintf(format, args...))
 	}
@@ -124,8 +117,9 @@ func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Bou
 	s := &scanner{b: data}
 	e := &wkbEncoder{buf: make([]byte, 0, 4<<10)} // reused by every feature
 	srid, sawType, sawFeatures, sawCRS := 4326, false, false, false
-	n := 0         // features begun
-	var b Boundary // the feature being read
+	n := 0                 // features begun
+	var b spatlas.Boundary // the feature being read
+	props := map[string]string{}
 	inFeature := false
 	err = s.object(func(key string) error {
 		switch key {
@@ -175,12 +169,13 @@ func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Bou
 				}
 				n++
 				inFeature = true
-				b = Boundary{Props: map[string]string{}, SRID: srid, File: name, Feature: n}
-				if err := readFeature(s, fields, e, &b); err != nil {
+				b = spatlas.Boundary{SRID: srid, File: name, Feature: n}
+				clear(props)
+				if err := readFeature(s, fields, e, &b, props); err != nil {
 					return err
 				}
 				inFeature = false
-				if err := fn(b); err != nil {
+				if err := fn(b, props); err != nil {
 					return callbackError{err}
 				}
 				return nil
@@ -243,9 +238,10 @@ func sridOf(name string) (int, error) {
 	return 0, fmt.Errorf("unsupported CRS %q (use CRS84, EPSG:4326 or EPSG:27700)", name)
 }
 
-// readFeature reads the Feature object at the scanner's position into b, encoding its geometry
-// with e. b.Code is set as soon as the properties are read, for error messages.
-func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *Boundary) error {
+// readFeature reads the Feature object at the scanner's position into b and its scalar properties
+// into props, encoding its geometry with e. b.Code is set as soon as the properties are read, for
+// error messages.
+func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *spatlas.Boundary, props map[string]string) error {
 	var typ string
 	sawGeometry := false
 	err := s.object(func(key string) error {
@@ -263,10 +259,10 @@ func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *Boundary) 
 				if _, ok := err.(*syntaxError); err != nil && !ok {
 					return fmt.Errorf("property %q: %v", k, err)
 				}
-				b.Props[k] = v
+				props[k] = v
 				return err
 			})
-			b.Code, b.Name = firstProp(b.Props, fields.Code), firstProp(b.Props, fields.Name)
+			b.Code, b.Name = firstProp(props, fields.Code), firstProp(props, fields.Name)
 			return err
 		case "geometry":
 			if sawGeometry {
