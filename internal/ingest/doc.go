@@ -4,6 +4,10 @@
 // census population tables, and the LSOA boundary files (GeoJSON), which it reads straight into
 // spatlas.Boundary.
 //
+// ReadDeprivation recognises a deprivation file's layout by its header and reads it
+// (deprivation.go); MergeDeprivation joins the files of one edition into one record per LSOA
+// (merge.go); ReadCensusPopulation reads the census tables (census.go).
+//
 // Readers take an io.Reader and a file name and check what they read: every error they return is a
 // *spatlas.Error naming the file and the line or feature at fault, so that a bad download stops a
 // load with a message the user can act on. Opening (gzipped or not), checksums and CSV parsing
@@ -12,9 +16,10 @@
 //
 // # Boundary geometry
 //
-// ReadBoundaries scans each file once with a small GeoJSON scanner that writes every geometry
-// straight to WKB (geomwkb.go). Decoding with orb or go-geom and streaming the GeoJSON text to
+// ReadBoundaries scans each file once with a small JSON scanner (jsonscan.go) that writes every
+// geometry straight to WKB (geomwkb.go), checking that each ring has four positions or more and
+// ends where it starts. Decoding with orb or go-geom and streaming the GeoJSON text to
 // PostGIS's ST_GeomFromGeoJSON were measured against it on the England load (spatlas-bench
-// -only boundaries): each took three to five times as long, at or above ogr2ogr's own time, where
+// -only boundaries): each took two to three times as long, about as long as ogr2ogr itself, where
 // the load's target is a third of it.
 package ingest
