@@ -245,3 +245,23 @@ func assertErrorMentions(tb testing.TB, err error, code string, want ...string) 
 		}
 	}
 }
+
+func TestBlankRecord(t *testing.T) {
+	tests := []struct {
+		name string
+		rec  []string
+		want bool
+	}{
+		{"no fields", nil, true},
+		{"empty fields", []string{"", ""}, true},
+		{"white space only", []string{" ", "\t"}, true},
+		{"a value", []string{"", "E01000001"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := BlankRecord(tt.rec); got != tt.want {
+				t.Errorf("BlankRecord(%q) = %v, want %v", tt.rec, got, tt.want)
+			}
+		})
+	}
+}
