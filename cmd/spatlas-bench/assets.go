@@ -15,10 +15,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spatlas/spatlas/internal/app"
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 const (
@@ -161,7 +161,7 @@ func (b *bench) ensureEditions(ctx context.Context) error {
 
 // importAssets is the spatlas side: what spatlas import does with a CSV file.
 func importAssets(ctx context.Context, b *bench, path string, tx *taxonomy.Taxonomy, want int) (int, error) {
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		return 0, err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 //go:embed sql/*.sql
@@ -47,52 +48,71 @@ const (
 	ogrTimeout = 10 * time.Minute
 )
 
-// boundaries compares spatlas's boundary stage with ogr2ogr loading the same features, then
-// times one full load of the edition for context.
-func (b *bench) boundaries(ctx context.Context) (verdict, error) {
+// boundaryInput is what the boundary benchmark loads: the edition's boundary files, read by its
+// plan, and the same features merged into one GeoJSON file for ogr2ogr.
+type boundaryInput struct {
+	ed      spatlas.Edition
+	data    spatlas.EditionData
+	fields  ingest.BoundaryFields
+	files   []string
+	gzBytes int64
+	merged  string // the merged file, in a temporary directory
+	n       int64  // features
+}
+
+// boundaryInputs reads the edition's plan and merges its boundary files into one GeoJSON file in
+// tmp. Parsing the deprivation files is not part of the comparison: it is done here, once.
+func (b *bench) boundaryInputs(ctx context.Context, tmp string) (boundaryInput, error) {
+	var in boundaryInput
 	ed, err := spatlas.EditionByID(boundaryEdition)
 	if err != nil {
-		return verdict{}, err
+		return in, err
 	}
 	plan, err := app.NewPlan(b.cfg.dataDir, ed)
 	if err != nil {
-		return verdict{}, err
+		return in, err
 	}
 	if err := plan.Hash(ctx); err != nil {
-		return verdict{}, err
+		return in, err
 	}
-	// Parsing the deprivation files is not part of the comparison: done once, up front.
-	data, err := plan.Read(ctx, b.logger)
-	if err != nil {
-		return verdict{}, err
+	if in.data, err = plan.Read(ctx, b.logger); err != nil {
+		return in, err
 	}
-	var files []string
-	var gzBytes int64
+	in.ed, in.fields = ed, plan.BoundaryFields()
 	for _, s := range plan.Sources {
 		if s.Dataset == "lsoa2011-boundaries" {
-			files = append(files, filepath.Join(b.cfg.dataDir, s.Dataset, s.File))
-			gzBytes += s.Bytes
+			in.files = append(in.files, filepath.Join(b.cfg.dataDir, s.Dataset, s.File))
+			in.gzBytes += s.Bytes
 		}
 	}
+	in.merged = filepath.Join(tmp, "lsoa2011-boundaries.geojson")
+	b.logger.Info("merging the boundary files into one GeoJSON for ogr2ogr", "files", len(in.files), "to", in.merged)
+	if in.n, err = mergeFeatures(in.files, in.merged); err != nil {
+		return in, err
+	}
+	if in.n != int64(ed.LSOACount) {
+		return in, fmt.Errorf("%d features in %d files of lsoa2011-boundaries, want %d", in.n, len(in.files), ed.LSOACount)
+	}
+	return in, nil
+}
+
+// boundaries compares spatlas's boundary stage, and the geometry candidates of geomcands.go, with
+// ogr2ogr loading the same features, then times one full load of the edition for context.
+func (b *bench) boundaries(ctx context.Context) (verdict, error) {
 	tmp, err := os.MkdirTemp("", "spatlas-bench-")
 	if err != nil {
 		return verdict{}, err
 	}
 	defer os.RemoveAll(tmp)
-	merged := filepath.Join(tmp, "lsoa2011-boundaries.geojson")
-	b.logger.Info("merging the boundary files into one GeoJSON for ogr2ogr", "files", len(files), "to", merged)
-	n, err := mergeFeatures(files, merged)
+	in, err := b.boundaryInputs(ctx, tmp)
 	if err != nil {
 		return verdict{}, err
 	}
-	if n != int64(ed.LSOACount) {
-		return verdict{}, fmt.Errorf("%d features in %d files of lsoa2011-boundaries, want %d", n, len(files), ed.LSOACount)
-	}
-	fi, err := os.Stat(merged)
+	fi, err := os.Stat(in.merged)
 	if err != nil {
 		return verdict{}, err
 	}
-	ogr, err := newOGRLoad(b.cfg.dbURL, merged)
+	ogr, err := newOGRLoad(b.cfg.dbURL, in.merged)
 	if err != nil {
 		return verdict{}, err
 	}
@@ -100,71 +120,25 @@ func (b *bench) boundaries(ctx context.Context) (verdict, error) {
 		return verdict{}, err
 	}
 
-	fmt.Fprintf(b.out, "\n1. Boundary load: lsoa2011-boundaries, %s polygons\n", thousands(n))
-	fmt.Fprintf(b.out, "   spatlas  %d gzipped GeoJSON files (%.1f MB): streamed, two files at a time, as WKB into a binary\n", len(files), mb(gzBytes))
+	fmt.Fprintf(b.out, "\n1. Boundary load: lsoa2011-boundaries, %s polygons\n", thousands(in.n))
+	fmt.Fprintf(b.out, "   spatlas  %d gzipped GeoJSON files (%.1f MB): streamed, two files at a time, as WKB into a binary\n", len(in.files), mb(in.gzBytes))
 	fmt.Fprintf(b.out, "            COPY to a staging table, then a GiST index (postgis.DB.StageBoundaries, the load's first stage)\n")
+	fmt.Fprintf(b.out, "   orb, go-geom  the same files read with encoding/json, each geometry decoded by the library and\n")
+	fmt.Fprintf(b.out, "            written as WKB, staged the same way\n")
+	fmt.Fprintf(b.out, "   ST_GeomFromGeoJSON  the same files read with encoding/json, each geometry's GeoJSON text copied\n")
+	fmt.Fprintf(b.out, "            to PostGIS and parsed there into the same staging table, with the same GiST index\n")
 	fmt.Fprintf(b.out, "   ogr2ogr  the same features merged into one GeoJSON (%.1f MB), loaded with its COPY and GiST index:\n", mb(fi.Size()))
 	fmt.Fprintf(b.out, "            %s\n", ogr.display())
 
-	rounds, err := alternate(b.cfg.rounds, "ogr2ogr",
-		func(r string) (time.Duration, error) {
-			start := time.Now()
-			got, err := b.db.StageBoundaries(ctx, data.Boundaries)
-			d := time.Since(start)
-			if err != nil {
-				return d, err
-			}
-			if got != int64(ed.LSOACount) {
-				return d, fmt.Errorf("spatlas staged %d boundaries, want %d", got, ed.LSOACount)
-			}
-			b.logger.Info("spatlas boundary stage", "round", r, "boundaries", got, "duration", d.Round(time.Millisecond))
-			return d, nil
-		},
-		func(r string) (time.Duration, error) {
-			d, err := ogr.run(ctx)
-			if err != nil {
-				return d, err
-			}
-			if err := b.checkOGRTable(ctx, n); err != nil {
-				return d, err
-			}
-			b.logger.Info("ogr2ogr load", "round", r, "duration", d.Round(time.Millisecond))
-			_, err = b.db.Pool().Exec(ctx, query("ogr_drop"))
-			return d, err
-		})
+	rounds, err := alternateAll(b.cfg.rounds, b.boundaryContenders(ctx, in, ogr))
 	if err != nil {
 		return verdict{}, err
 	}
-
-	var sp, og []time.Duration
-	var ratios []float64
-	t := b.table("   ", tabwriter.AlignRight)
-	t.row("round", "first", "spatlas", "ogr2ogr", "spatlas/ogr2ogr")
-	for i, rd := range rounds {
-		sp, og = append(sp, rd.spatlas), append(og, rd.other)
-		ratios = append(ratios, rd.spatlas.Seconds()/rd.other.Seconds())
-		t.row(fmt.Sprint(i+1), rd.first, seconds(rd.spatlas), seconds(rd.other), fmt.Sprintf("%.3f", ratios[i]))
-	}
-	// Each round's pair ran back to back under the same conditions: the median of the round
-	// ratios is the headline, the ratio of the medians a cross-check.
-	ms, mo := medianDuration(sp), medianDuration(og)
-	ratio := median(ratios)
-	t.row("median", "", seconds(ms), seconds(mo), fmt.Sprintf("%.3f", ratio))
-	if err := t.flush(); err != nil {
+	v, err := b.reportBoundaries(rounds)
+	if err != nil {
 		return verdict{}, err
 	}
-	fmt.Fprintf(b.out, "   spatlas/ogr2ogr: median of the round ratios %.3f (ratio of the medians %.3f); target <= %.2f\n",
-		ratio, ms.Seconds()/mo.Seconds(), boundaryTarget)
-	v := verdict{
-		name:   "boundary load",
-		target: true,
-		ok:     ratio <= boundaryTarget,
-		line: fmt.Sprintf("spatlas %s vs ogr2ogr %s (medians): %.2f of ogr2ogr's time (%.1fx faster); target <= 0.33",
-			seconds(ms), seconds(mo), ratio, 1/ratio),
-	}
-	fmt.Fprintf(b.out, "   %s\n", verdictWord(v))
-
-	if err := b.fullLoad(ctx, data); err != nil {
+	if err := b.fullLoad(ctx, in.data); err != nil {
 		return verdict{}, err
 	}
 	return v, nil
@@ -287,7 +261,7 @@ type featureCollection struct {
 
 func readCollection(path string) (featureCollection, error) {
 	var fc featureCollection
-	rc, err := ingest.Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		return fc, err
 	}

@@ -8,11 +8,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/oruk"
 	"github.com/spatlas/spatlas/internal/readers"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // FormatORUKAPI is the import format of a live Open Referral UK API, read page by page from
@@ -138,7 +138,7 @@ func (p Provision) ReadFile(path string, o readers.Options, src *spatlas.SourceF
 		o.File = filepath.Base(path)
 	}
 	o.Postcodes = p.PostcodeLookup()
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (p Provision) ReadFile(path string, o readers.Options, src *spatlas.SourceF
 	}
 	if src == nil {
 		src = &spatlas.SourceFile{}
-		if src.SHA256, src.Bytes, err = ingest.Checksum(path); err != nil {
+		if src.SHA256, src.Bytes, err = textio.Checksum(path); err != nil {
 			return nil, err
 		}
 	}

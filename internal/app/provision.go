@@ -12,12 +12,12 @@ import (
 	"strings"
 
 	"github.com/spatlas/spatlas/data"
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/linkworkers"
 	"github.com/spatlas/spatlas/internal/readers"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // ProvisionStore is what a provision load needs of a store.
@@ -71,10 +71,10 @@ func NewProvision(ctx context.Context, store EditionsKeyer, dataDir, postcodes s
 		logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
 		return p, nil
 	}
-	if p.PostcodesKey, _, err = ingest.Checksum(postcodes); err != nil {
+	if p.PostcodesKey, _, err = textio.Checksum(postcodes); err != nil {
 		return p, err
 	}
-	r, err := ingest.Open(postcodes)
+	r, err := textio.Open(postcodes)
 	if err != nil {
 		return p, err
 	}
@@ -204,7 +204,7 @@ func (f ProvisionFile) Key(p Provision) (string, spatlas.SourceFile, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "spatlas provision v1\n%s\n%s\n", f.Dataset, f.File())
 	for _, in := range f.Inputs {
-		sum, n, err := ingest.Checksum(in)
+		sum, n, err := textio.Checksum(in)
 		if err != nil {
 			return "", src, err
 		}

@@ -14,4 +14,10 @@
 // its sha256, size and time. A dataset folder that already holds data but no FETCHED.json was
 // provided by the user (for example a copy of the shared data folders) and is left alone unless
 // the fetch is forced.
+//
+// fetch.go fetches the datasets of a manifest, writes each file atomically and records it in
+// FETCHED.json; download.go makes the HTTP requests, retrying transient failures, and classifies
+// what goes wrong; arcgis.go pages through FeatureServer layers; manifest.go reads and checks the
+// manifest; missing.go tells which datasets a data directory lacks. Whether a file is gzipped is
+// decided by its first bytes, with textio.IsGzip, as everywhere else in spatlas.
 package fetch

@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	neturl "net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -22,8 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Statuses of a file in a Report.
@@ -155,7 +154,7 @@ func (r *run) dataset(ctx context.Context, d Dataset, dataDir string, rep *Repor
 		}
 		target := filepath.Join(dir, file.Name)
 		if !r.Force && exists(target) {
-			sum, n, err := ingest.Checksum(target)
+			sum, n, err := textio.Checksum(target)
 			if err != nil {
 				return spatlas.Errorf(spatlas.EUNAVAILABLE, "dataset %s: %v", d.Name, spatlas.ErrorMessage(err))
 			}
@@ -223,17 +222,7 @@ func (r *run) fetchURL(ctx context.Context, d Dataset, file File, dir string) (f
 	rec := fetchedFile{URL: file.URL, SourceSHA256: srcSum, SourceBytes: srcBytes}
 	gz := strings.HasSuffix(file.Name, ".gz")
 	if file.Extract == "" && (!gz || isGzipFile(raw)) {
-		// Saved as served.
-		if err := raw.Chmod(0o644); err != nil {
-			return fetchedFile{}, err
-		}
-		if err := raw.Sync(); err != nil {
-			return fetchedFile{}, err
-		}
-		if err := raw.Close(); err != nil {
-			return fetchedFile{}, err
-		}
-		if err := os.Rename(raw.Name(), filepath.Join(dir, file.Name)); err != nil {
+		if err := keepAsServed(raw, filepath.Join(dir, file.Name)); err != nil {
 			return fetchedFile{}, err
 		}
 		rec.SHA256, rec.Bytes = srcSum, srcBytes
@@ -243,21 +232,7 @@ func (r *run) fetchURL(ctx context.Context, d Dataset, file File, dir string) (f
 
 	var src io.Reader
 	if file.Extract != "" {
-		zr, err := zip.NewReader(raw, srcBytes)
-		if err != nil {
-			return fetchedFile{}, spatlas.Errorf(spatlas.EINVALID, "dataset %s: file %s: %s is not a zip archive: %v", d.Name, file.Name, file.URL, err)
-		}
-		var member *zip.File
-		for _, zf := range zr.File {
-			if zf.Name == file.Extract || path.Base(zf.Name) == file.Extract {
-				member = zf
-				break
-			}
-		}
-		if member == nil {
-			return fetchedFile{}, spatlas.Errorf(spatlas.EINVALID, "dataset %s: file %s: the zip archive from %s holds no %s", d.Name, file.Name, file.URL, file.Extract)
-		}
-		rc, err := member.Open()
+		rc, err := zipMember(raw, srcBytes, d, file)
 		if err != nil {
 			return fetchedFile{}, err
 		}
@@ -270,7 +245,7 @@ func (r *run) fetchURL(ctx context.Context, d Dataset, file File, dir string) (f
 		src = raw
 	}
 	br := bufio.NewReader(src)
-	if gz && isGzip(br) {
+	if gz && textio.IsGzip(br) {
 		gz = false // already compressed
 	}
 	rec.SHA256, rec.Bytes, err = writeAtomic(dir, file.Name, gz, func(w io.Writer) error {
@@ -280,83 +255,32 @@ func (r *run) fetchURL(ctx context.Context, d Dataset, file File, dir string) (f
 	return rec, err
 }
 
-// download makes one GET of url into the file w, replacing what w held, and returns the sha256
-// and size of the body.
-func (r *run) download(ctx context.Context, url string, w *os.File) (string, int64, error) {
-	if err := w.Truncate(0); err != nil {
-		return "", 0, err
+// keepAsServed moves the downloaded file raw to target, readable by all.
+func keepAsServed(raw *os.File, target string) error {
+	if err := raw.Chmod(0o644); err != nil {
+		return err
 	}
-	if _, err := w.Seek(0, io.SeekStart); err != nil {
-		return "", 0, err
+	if err := raw.Sync(); err != nil {
+		return err
 	}
-	resp, err := r.get(ctx, url)
-	if err != nil {
-		return "", 0, err
+	if err := raw.Close(); err != nil {
+		return err
 	}
-	defer resp.Body.Close()
-	h := sha256.New()
-	body := &bodyReader{r: resp.Body, url: url}
-	n, err := io.Copy(io.MultiWriter(w, h), body)
-	if err != nil {
-		if body.err != nil {
-			return "", 0, body.err
-		}
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return os.Rename(raw.Name(), target)
 }
 
-// get sends a GET and returns the response when its status is 200.
-func (r *run) get(ctx context.Context, url string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// zipMember opens the member of the zip archive raw (of size bytes) that file's entry extracts.
+func zipMember(raw *os.File, size int64, d Dataset, file File) (io.ReadCloser, error) {
+	zr, err := zip.NewReader(raw, size)
 	if err != nil {
-		return nil, err
+		return nil, spatlas.Errorf(spatlas.EINVALID, "dataset %s: file %s: %s is not a zip archive: %v", d.Name, file.Name, file.URL, err)
 	}
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := r.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	for _, zf := range zr.File {
+		if zf.Name == file.Extract || path.Base(zf.Name) == file.Extract {
+			return zf.Open()
 		}
-		var ue *neturl.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL is given with the error
-		}
-		return nil, &netError{url: url, err: err}
 	}
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-		return nil, &statusError{url: url, code: resp.StatusCode, status: resp.Status}
-	}
-	return resp, nil
-}
-
-// retry calls try until it succeeds, fails for good, or has been tried r.attempts times, waiting
-// r.backoff (doubled each time) in between.
-func (r *run) retry(ctx context.Context, url string, try func() error) error {
-	wait := r.backoff
-	for attempt := 1; ; attempt++ {
-		err := try()
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if !transient(err) || attempt >= r.attempts {
-			return err
-		}
-		r.log.Warn("download failed; trying again", "url", url, "attempt", attempt, "wait", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-		wait *= 2
-	}
+	return nil, spatlas.Errorf(spatlas.EINVALID, "dataset %s: file %s: the zip archive from %s holds no %s", d.Name, file.Name, file.URL, file.Extract)
 }
 
 // writeAtomic writes dir/name through a temporary file in dir that is renamed into place once
@@ -416,84 +340,14 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// bodyReader remembers a failure to read a response body, so that it can be told from a failure
-// to write the file.
-type bodyReader struct {
-	r   io.Reader
-	url string
-	err error
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
-		b.err = &netError{url: b.url, err: err}
-	}
-	return n, err
-}
-
-// isGzip reports whether br starts with the gzip magic number.
-func isGzip(br *bufio.Reader) bool {
-	b, err := br.Peek(2)
-	return err == nil && b[0] == 0x1f && b[1] == 0x8b
-}
-
+// isGzipFile reports whether the file starts with the gzip magic number.
 func isGzipFile(f *os.File) bool {
-	var b [2]byte
-	n, _ := f.ReadAt(b[:], 0)
-	return n == 2 && b[0] == 0x1f && b[1] == 0x8b
+	return textio.IsGzip(bufio.NewReaderSize(io.NewSectionReader(f, 0, 2), 16))
 }
 
 func exists(name string) bool {
 	fi, err := os.Stat(name)
 	return err == nil && fi.Mode().IsRegular()
-}
-
-// Errors of a download.
-
-// netError is a failure to reach a server or to read its answer: no connection, DNS, reset.
-type netError struct {
-	url string
-	err error
-}
-
-func (e *netError) Error() string { return e.err.Error() }
-func (e *netError) Unwrap() error { return e.err }
-
-// statusError is an HTTP answer other than 200 OK.
-type statusError struct {
-	url    string
-	code   int
-	status string
-}
-
-func (e *statusError) Error() string { return fmt.Sprintf("%s answered HTTP %s", e.url, e.status) }
-
-// transient reports whether trying again may succeed.
-func transient(err error) bool {
-	var ne *netError
-	var se *statusError
-	var ae *arcgisError
-	switch {
-	case errors.As(err, &ne):
-		return true
-	case errors.As(err, &se):
-		return se.code >= 500 || se.code == http.StatusRequestTimeout || se.code == http.StatusTooManyRequests
-	case errors.As(err, &ae):
-		return ae.Code >= 500 || ae.Code == http.StatusTooManyRequests
-	}
-	return false
-}
-
-// unreachable marks the user-facing error of a network failure.
-type unreachable struct{ err *spatlas.Error }
-
-func (e unreachable) Error() string { return e.err.Error() }
-func (e unreachable) Unwrap() error { return e.err }
-
-func isNetwork(err error) bool {
-	var u unreachable
-	return errors.As(err, &u)
 }
 
 // describe turns a download failure into the error a user sees, naming the dataset, the file and

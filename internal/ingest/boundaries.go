@@ -12,18 +12,8 @@ import (
 	"strings"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
-
-// Boundary is one polygon feature of a boundary file, with its geometry as WKB in the file's CRS.
-type Boundary struct {
-	Code    string
-	Name    string
-	Props   map[string]string // the feature's other scalar properties, as text
-	WKB     []byte            // Polygon or MultiPolygon, 2D
-	SRID    int               // 4326 (CRS84 / EPSG:4326) or 27700 (British National Grid)
-	File    string
-	Feature int // 1-based position of the feature in its file
-}
 
 // BoundaryFields says which feature properties hold an area's code and name. The first property
 // present in a feature is used.
@@ -74,15 +64,27 @@ func BoundaryFiles(path string) ([]string, error) {
 	return files, nil
 }
 
+// unwrapPathError drops the operation and path of an *fs.PathError, which messages here already
+// give.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // ReadBoundaries reads one GeoJSON FeatureCollection (optionally gzipped) and passes its features
-// to fn one at a time. Errors name the file and the feature; an error of fn is returned as it is.
-func ReadBoundaries(path string, fields BoundaryFields, fn func(Boundary) error) error {
-	rc, err := Open(path)
+// to fn one at a time, each a Polygon or MultiPolygon as 2D WKB in the file's CRS (SRID 4326 for
+// CRS84 or EPSG:4326, 27700 for British National Grid), its File the path. Errors name the file
+// and the feature; an error of fn is returned as it is.
+func ReadBoundaries(path string, fields BoundaryFields, fn func(spatlas.Boundary) error) error {
+	rc, err := textio.Open(path)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	return readBoundaries(path, rc, fields, fn)
+	return readBoundaries(path, rc, fields, func(b spatlas.Boundary, _ map[string]string) error { return fn(b) })
 }
 
 // callbackError carries an error of the caller's fn through the scanner untouched.
@@ -95,104 +97,141 @@ func (e callbackError) Error() string { return e.err.Error() }
 // which made it most of a national load's parsing time. Boundary files are a few hundred
 // kilobytes per district, or about 100 MB for a national one: held in memory whole, that is cheap
 // on any machine spatlas runs on.
-func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Boundary) error) error {
-	fail := func(format string, args ...any) error {
-		return spatlas.Errorf(spatlas.EINVALID, "%s: %s", name, fmt.Sprintf(format, args...))
-	}
+//
+// fn is also given the feature's scalar properties as text; the map is reused by the next feature.
+func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(spatlas.Boundary, map[string]string) error) error {
+	c := &collectionReader{name: name, fields: fields, fn: fn, srid: 4326, props: map[string]string{}}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		var se *spatlas.Error
 		if errors.As(err, &se) {
 			return err
 		}
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return fail("the file is empty")
+		return c.fail("the file is empty")
 	}
-	s := &scanner{b: data}
-	e := &wkbEncoder{buf: make([]byte, 0, 4<<10)} // reused by every feature
-	srid, sawType, sawFeatures, sawCRS := 4326, false, false, false
-	n := 0         // features begun
-	var b Boundary // the feature being read
-	inFeature := false
-	err = s.object(func(key string) error {
-		switch key {
-		case "type":
-			t, err := s.str()
-			if err != nil {
-				return err
-			}
-			if t != "FeatureCollection" {
-				return fail("type is %q, want FeatureCollection", t)
-			}
-			sawType = true
-		case "crs":
-			var crs string
-			err := s.object(func(k string) error {
-				if k != "properties" {
-					return s.skip()
-				}
-				return s.object(func(k string) error {
-					if k != "name" {
-						return s.skip()
-					}
-					var err error
-					crs, err = s.str()
-					return err
-				})
-			})
-			if err != nil {
-				return err
-			}
-			id, err := sridOf(crs)
-			if err != nil {
-				return fail("%v", err)
-			}
-			if sawCRS || (n > 0 && id != srid) {
-				return fail("the crs member must come once, before the features")
-			}
-			srid, sawCRS = id, true
-		case "features":
-			if sawFeatures {
-				return fail("the FeatureCollection has two features members")
-			}
-			sawFeatures = true
-			return s.array(func() error {
-				if s.ws(); s.i >= len(s.b) {
-					return s.errorf("unterminated array") // ends after a comma
-				}
-				n++
-				inFeature = true
-				b = Boundary{Props: map[string]string{}, SRID: srid, File: name, Feature: n}
-				if err := readFeature(s, fields, e, &b); err != nil {
-					return err
-				}
-				inFeature = false
-				if err := fn(b); err != nil {
-					return callbackError{err}
-				}
-				return nil
-			})
-		default:
+	c.s = &scanner{b: data}
+	c.e = &wkbEncoder{buf: make([]byte, 0, 4<<10)} // reused by every feature
+	return c.finish(c.s.object(c.member))
+}
+
+// collectionReader is the state of readBoundaries reading one FeatureCollection.
+type collectionReader struct {
+	name   string
+	fields BoundaryFields
+	fn     func(spatlas.Boundary, map[string]string) error
+	s      *scanner
+	e      *wkbEncoder
+
+	srid                      int
+	sawType, sawFeatures, crs bool
+	n                         int              // features begun
+	inFeature                 bool             // b is being read
+	b                         spatlas.Boundary // the feature being read
+	props                     map[string]string
+}
+
+func (c *collectionReader) fail(format string, args ...any) error {
+	return spatlas.Errorf(spatlas.EINVALID, "%s: %s", c.name, fmt.Sprintf(format, args...))
+}
+
+// member reads the value of one member of the FeatureCollection object.
+func (c *collectionReader) member(key string) error {
+	s := c.s
+	switch key {
+	case "type":
+		t, err := s.str()
+		if err != nil {
+			return err
+		}
+		if t != "FeatureCollection" {
+			return c.fail("type is %q, want FeatureCollection", t)
+		}
+		c.sawType = true
+	case "crs":
+		return c.readCRS()
+	case "features":
+		if c.sawFeatures {
+			return c.fail("the FeatureCollection has two features members")
+		}
+		c.sawFeatures = true
+		return s.array(c.feature)
+	default:
+		return s.skip()
+	}
+	return nil
+}
+
+// readCRS reads the legacy crs member, which must come once, before the features.
+func (c *collectionReader) readCRS() error {
+	s := c.s
+	var crs string
+	err := s.object(func(k string) error {
+		if k != "properties" {
 			return s.skip()
 		}
-		return nil
+		return s.object(func(k string) error {
+			if k != "name" {
+				return s.skip()
+			}
+			var err error
+			crs, err = s.str()
+			return err
+		})
 	})
+	if err != nil {
+		return err
+	}
+	id, err := sridOf(crs)
+	if err != nil {
+		return c.fail("%v", err)
+	}
+	if c.crs || (c.n > 0 && id != c.srid) {
+		return c.fail("the crs member must come once, before the features")
+	}
+	c.srid, c.crs = id, true
+	return nil
+}
+
+// feature reads one element of the features array and passes it to fn.
+func (c *collectionReader) feature() error {
+	if c.s.ws(); c.s.i >= len(c.s.b) {
+		return c.s.errorf("unterminated array") // ends after a comma
+	}
+	c.n++
+	c.inFeature = true
+	c.b = spatlas.Boundary{SRID: c.srid, File: c.name, Feature: c.n}
+	clear(c.props)
+	if err := readFeature(c.s, c.fields, c.e, &c.b, c.props); err != nil {
+		return err
+	}
+	c.inFeature = false
+	if err := c.fn(c.b, c.props); err != nil {
+		return callbackError{err}
+	}
+	return nil
+}
+
+// finish turns the outcome err of reading the collection into the error readBoundaries returns,
+// naming the file and where in it the fault lies.
+func (c *collectionReader) finish(err error) error {
+	s := c.s
 	if err == nil {
 		if s.ws(); s.i < len(s.b) {
 			line, col := s.lineCol(s.i)
-			return fail("line %d, column %d: data after the end of the GeoJSON object", line, col)
+			return c.fail("line %d, column %d: data after the end of the GeoJSON object", line, col)
 		}
 	}
 	where := ""
 	switch {
-	case inFeature && b.Code != "":
-		where = fmt.Sprintf("feature %d (%s): ", n, b.Code)
-	case inFeature:
-		where = fmt.Sprintf("feature %d: ", n)
-	case n > 0:
-		where = fmt.Sprintf("after feature %d: ", n)
+	case c.inFeature && c.b.Code != "":
+		where = fmt.Sprintf("feature %d (%s): ", c.n, c.b.Code)
+	case c.inFeature:
+		where = fmt.Sprintf("feature %d: ", c.n)
+	case c.n > 0:
+		where = fmt.Sprintf("after feature %d: ", c.n)
 	}
 	var cb callbackError
 	var se *spatlas.Error
@@ -204,18 +243,18 @@ func readBoundaries(name string, r io.Reader, fields BoundaryFields, fn func(Bou
 	case errors.As(err, &se):
 		return err
 	case s.i >= len(s.b):
-		return fail("%sthe file ends early (truncated GeoJSON)", where)
+		return c.fail("%sthe file ends early (truncated GeoJSON)", where)
 	case errors.As(err, &syn):
 		line, col := s.lineCol(syn.off)
-		return fail("%snot valid GeoJSON: line %d, column %d: %s", where, line, col, syn.msg)
+		return c.fail("%snot valid GeoJSON: line %d, column %d: %s", where, line, col, syn.msg)
 	default:
-		return fail("%s%v", where, err)
+		return c.fail("%s%v", where, err)
 	}
-	if !sawType || !sawFeatures {
-		return fail("not a GeoJSON FeatureCollection (no type or no features)")
+	if !c.sawType || !c.sawFeatures {
+		return c.fail("not a GeoJSON FeatureCollection (no type or no features)")
 	}
-	if n == 0 {
-		return fail("the FeatureCollection has no features")
+	if c.n == 0 {
+		return c.fail("the FeatureCollection has no features")
 	}
 	return nil
 }
@@ -232,9 +271,10 @@ func sridOf(name string) (int, error) {
 	return 0, fmt.Errorf("unsupported CRS %q (use CRS84, EPSG:4326 or EPSG:27700)", name)
 }
 
-// readFeature reads the Feature object at the scanner's position into b, encoding its geometry
-// with e. b.Code is set as soon as the properties are read, for error messages.
-func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *Boundary) error {
+// readFeature reads the Feature object at the scanner's position into b and its scalar properties
+// into props, encoding its geometry with e. b.Code is set as soon as the properties are read, for
+// error messages.
+func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *spatlas.Boundary, props map[string]string) error {
 	var typ string
 	sawGeometry := false
 	err := s.object(func(key string) error {
@@ -252,10 +292,10 @@ func readFeature(s *scanner, fields BoundaryFields, e *wkbEncoder, b *Boundary) 
 				if _, ok := err.(*syntaxError); err != nil && !ok {
 					return fmt.Errorf("property %q: %v", k, err)
 				}
-				b.Props[k] = v
+				props[k] = v
 				return err
 			})
-			b.Code, b.Name = firstProp(b.Props, fields.Code), firstProp(b.Props, fields.Name)
+			b.Code, b.Name = firstProp(props, fields.Code), firstProp(props, fields.Name)
 			return err
 		case "geometry":
 			if sawGeometry {

@@ -22,7 +22,7 @@ func FuzzReadBoundaries(f *testing.F) {
 	fields := BoundaryFields{Code: []string{"LSOA11CD", "LSOA21CD", "code"}, Name: []string{"name"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := 0
-		err := readBoundaries("fuzz.geojson", bytes.NewReader(data), fields, func(b Boundary) error {
+		err := readBoundaries("fuzz.geojson", bytes.NewReader(data), fields, func(b spatlas.Boundary, _ map[string]string) error {
 			n++
 			if b.Code == "" || b.Feature != n || (b.SRID != 4326 && b.SRID != 27700) {
 				t.Errorf("feature %d: code %q, number %d, SRID %d", n, b.Code, b.Feature, b.SRID)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 func TestBoundaryFiles(t *testing.T) {
@@ -67,32 +68,32 @@ func TestBoundaryFiles(t *testing.T) {
 
 func TestReadBoundaries(t *testing.T) {
 	lsoa11 := BoundaryFields{Code: []string{"LSOA11CD"}, Name: []string{"LSOA11NM"}}
-	crs84 := []Boundary{
-		{Code: "E01014540", Name: "Bristol, City of 001A", SRID: 4326, Feature: 1, Props: map[string]string{
+	crs84 := []featureProps{
+		{Boundary: spatlas.Boundary{Code: "E01014540", Name: "Bristol, City of 001A", SRID: 4326, Feature: 1}, Props: map[string]string{
 			"LSOA11CD": "E01014540", "LSOA11NM": "Bristol, City of 001A", "POP": "1523", "AREA": "0.25e2", "NOTE": "", "FLAG": "true"}},
-		{Code: "E01014541", Name: `Café "Quarter" 001B`, SRID: 4326, Feature: 2, Props: map[string]string{
+		{Boundary: spatlas.Boundary{Code: "E01014541", Name: `Café "Quarter" 001B`, SRID: 4326, Feature: 2}, Props: map[string]string{
 			"LSOA11CD": "E01014541", "LSOA11NM": `Café "Quarter" 001B`, "POP": "-0", "NOTE": `a\b/c`}},
-		{Code: "E01014542", Name: "Bristol 001C", SRID: 4326, Feature: 3, Props: map[string]string{
+		{Boundary: spatlas.Boundary{Code: "E01014542", Name: "Bristol 001C", SRID: 4326, Feature: 3}, Props: map[string]string{
 			"LSOA11CD": "E01014542", "LSOA11NM": "Bristol 001C"}},
 	}
 	tests := []struct {
 		name   string
 		file   string
 		fields BoundaryFields
-		want   []Boundary
+		want   []featureProps
 	}{
 		{"legacy crs CRS84", "crs84.geojson", lsoa11, crs84},
 		{"gzipped", "crs84.geojson.gz", lsoa11, crs84},
-		{"EPSG:27700", "bng.geojson", BoundaryFields{Code: []string{"LSOA21CD"}, Name: []string{"LSOA21NM"}}, []Boundary{
-			{Code: "E01000001", Name: "City of London 001A", SRID: 27700, Feature: 1, Props: map[string]string{
+		{"EPSG:27700", "bng.geojson", BoundaryFields{Code: []string{"LSOA21CD"}, Name: []string{"LSOA21NM"}}, []featureProps{
+			{Boundary: spatlas.Boundary{Code: "E01000001", Name: "City of London 001A", SRID: 27700, Feature: 1}, Props: map[string]string{
 				"LSOA21CD": "E01000001", "LSOA21NM": "City of London 001A", "BNG_E": "532123", "BNG_N": "181613"}},
-			{Code: "E01000002", Name: "City of London 001B", SRID: 27700, Feature: 2, Props: map[string]string{
+			{Boundary: spatlas.Boundary{Code: "E01000002", Name: "City of London 001B", SRID: 27700, Feature: 2}, Props: map[string]string{
 				"LSOA21CD": "E01000002", "LSOA21NM": "City of London 001B"}},
 		}},
-		{"no crs, members in any order, first code field present", "nocrs.geojson", BoundaryFields{Code: []string{"code", "lsoa21cd"}, Name: []string{"name"}}, []Boundary{
-			{Code: "E01011264", Name: "Leeds 001A", SRID: 4326, Feature: 1, Props: map[string]string{
+		{"no crs, members in any order, first code field present", "nocrs.geojson", BoundaryFields{Code: []string{"code", "lsoa21cd"}, Name: []string{"name"}}, []featureProps{
+			{Boundary: spatlas.Boundary{Code: "E01011264", Name: "Leeds 001A", SRID: 4326, Feature: 1}, Props: map[string]string{
 				"code": "E01011264", "name": "Leeds 001A", "lad": `{"code": "E08000035"}`, "tags": `["a", 1]`}},
-			{Code: "E01011265", Name: "Leeds 001B", SRID: 4326, Feature: 2, Props: map[string]string{
+			{Boundary: spatlas.Boundary{Code: "E01011265", Name: "Leeds 001B", SRID: 4326, Feature: 2}, Props: map[string]string{
 				"lsoa21cd": "E01011265", "code": "", "name": "Leeds 001B"}},
 		}},
 	}
@@ -100,9 +101,14 @@ func TestReadBoundaries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join("testdata", "boundaries", tt.file)
 			wkbs := fixtureWKBs(t, path)
-			var got []Boundary
-			err := ReadBoundaries(path, tt.fields, func(b Boundary) error {
-				got = append(got, b)
+			rc, err := textio.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			var got []featureProps
+			err = readBoundaries(path, rc, tt.fields, func(b spatlas.Boundary, props map[string]string) error {
+				got = append(got, featureProps{b, maps.Clone(props)})
 				return nil
 			})
 			if err != nil {
@@ -130,6 +136,12 @@ func TestReadBoundaries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// featureProps is a boundary with the properties readBoundaries read with it.
+type featureProps struct {
+	spatlas.Boundary
+	Props map[string]string
 }
 
 // fixtureWKBs is each feature's geometry as orb encodes it, read with encoding/json.
@@ -208,7 +220,7 @@ func TestReadBoundariesErrors(t *testing.T) {
 	fields := BoundaryFields{Code: []string{"code", "lsoa21cd"}, Name: []string{"name"}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := readBoundaries("f.geojson", strings.NewReader(tt.text), fields, func(Boundary) error { return nil })
+			err := readBoundaries("f.geojson", strings.NewReader(tt.text), fields, func(spatlas.Boundary, map[string]string) error { return nil })
 			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
@@ -247,14 +259,14 @@ func TestReadBoundariesTruncated(t *testing.T) {
 	fields := BoundaryFields{Code: []string{"LSOA11CD"}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := readBoundaries("f.geojson", strings.NewReader(text[:tt.cut]), fields, func(Boundary) error { return nil })
+			err := readBoundaries("f.geojson", strings.NewReader(text[:tt.cut]), fields, func(spatlas.Boundary, map[string]string) error { return nil })
 			assertErrorMentions(t, err, spatlas.EINVALID, tt.want)
 		})
 	}
 	t.Run("geometry before the properties", func(t *testing.T) {
 		text := string(readAllFile(t, filepath.Join("testdata", "boundaries", "nocrs.geojson")))
 		cut := strings.Index(text, "[-1.4, 53.9]")
-		err := readBoundaries("f.geojson", strings.NewReader(text[:cut]), fields, func(Boundary) error { return nil })
+		err := readBoundaries("f.geojson", strings.NewReader(text[:cut]), fields, func(spatlas.Boundary, map[string]string) error { return nil })
 		assertErrorMentions(t, err, spatlas.EINVALID, "f.geojson: feature 1: the file ends early (truncated GeoJSON)")
 	})
 	t.Run("gzip", func(t *testing.T) {
@@ -263,7 +275,7 @@ func TestReadBoundariesTruncated(t *testing.T) {
 		if err := os.WriteFile(cut, gz[:len(gz)/2], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := ReadBoundaries(cut, fields, func(Boundary) error { return nil })
+		err := ReadBoundaries(cut, fields, func(spatlas.Boundary) error { return nil })
 		assertErrorMentions(t, err, spatlas.EINVALID, cut, "truncated gzip data")
 	})
 }
@@ -282,7 +294,7 @@ func TestReadBoundariesCallbackError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var seen []int
-			err := ReadBoundaries(path, BoundaryFields{Code: []string{"LSOA11CD"}}, func(b Boundary) error {
+			err := ReadBoundaries(path, BoundaryFields{Code: []string{"LSOA11CD"}}, func(b spatlas.Boundary) error {
 				seen = append(seen, b.Feature)
 				if b.Feature == 2 {
 					return tt.err
@@ -334,9 +346,9 @@ func TestRealBoundaryDatasets(t *testing.T) {
 			fields := BoundaryFields{Code: []string{tt.code}, Name: []string{"LSOA11NM", "LSOA21NM", "lsoa21_name"}}
 			codes := map[string]bool{}
 			types := map[uint32]int{}
-			var first Boundary
+			var first spatlas.Boundary
 			for _, f := range files {
-				err := ReadBoundaries(f, fields, func(b Boundary) error {
+				err := ReadBoundaries(f, fields, func(b spatlas.Boundary) error {
 					if len(codes) == 0 {
 						first = b
 					}
@@ -379,8 +391,8 @@ func BenchmarkReadBoundaries(b *testing.B) {
 		data[i] = readAllFile(b, f)
 		size += int64(len(data[i]))
 	}
-	count := func(n *int) func(Boundary) error {
-		return func(Boundary) error { *n++; return nil }
+	count := func(n *int) func(spatlas.Boundary) error {
+		return func(spatlas.Boundary) error { *n++; return nil }
 	}
 	b.Run("file", func(b *testing.B) {
 		b.SetBytes(size)
@@ -398,7 +410,7 @@ func BenchmarkReadBoundaries(b *testing.B) {
 		for b.Loop() {
 			n := 0
 			for i, f := range files {
-				if err := readBoundaries(filepath.Base(f), bytes.NewReader(data[i]), fields, count(&n)); err != nil {
+				if err := readBoundaries(filepath.Base(f), bytes.NewReader(data[i]), fields, func(b spatlas.Boundary, _ map[string]string) error { return count(&n)(b) }); err != nil {
 					b.Fatal(err)
 				}
 			}

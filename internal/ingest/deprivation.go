@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"fmt"
 	"io"
 	"math"
 	"regexp"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Layouts of deprivation files, as DeprivationFile.Layout names them.
@@ -212,11 +212,11 @@ type depLayout struct {
 }
 
 // recogniseDeprivation works out the layout of a deprivation file from its header.
-func recogniseDeprivation(c *CSVReader) (depLayout, error) {
-	if len(c.header) > 0 && validLSOACode(c.header[0]) {
+func recogniseDeprivation(c *textio.CSVReader) (depLayout, error) {
+	if len(c.Header()) > 0 && validLSOACode(c.Header()[0]) {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no header row: the first line starts with the LSOA code %q; the file must start with its column names",
-			c.name, c.header[0])
+			c.Name(), c.Header()[0])
 	}
 	l := depLayout{nation: -1}
 	// mySociety's composite UK IMD: its income_score and employment_score are the IoD2019 rates
@@ -229,7 +229,7 @@ func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 	}
 	seen := map[string]int{}
 	codeHeader := ""
-	for i, h := range c.header {
+	for i, h := range c.Header() {
 		col, vintage, ok := classifyDepHeader(h)
 		if !ok {
 			continue
@@ -238,7 +238,7 @@ func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 		f := col.field()
 		if j, dup := seen[f]; dup {
 			return depLayout{}, spatlas.Errorf(spatlas.EINVALID, "%s:1: columns %q and %q both hold %s",
-				c.name, c.header[j], h, f)
+				c.Name(), c.Header()[j], h, f)
 		}
 		seen[f] = i
 		if col.what == depCode {
@@ -252,12 +252,12 @@ func recogniseDeprivation(c *CSVReader) (depLayout, error) {
 	if codeHeader == "" {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no LSOA code column (looked for \"LSOA code (2011)\", \"LSOA code (2021)\", lsoa11_code, lsoa21_code, LSOA11CD, LSOA21CD, or nation+lsoa+overall_local_score of the composite UK IMD); the header has %s",
-			c.name, quoteList(c.header, 12))
+			c.Name(), textio.QuoteList(c.Header(), 12))
 	}
 	if !slices.ContainsFunc(l.cols, func(c depColumn) bool { return c.what >= depPopulation }) {
 		return depLayout{}, spatlas.Errorf(spatlas.EINVALID,
 			"%s:1: no deprivation measure (looked for IMD and domain rank, decile and score columns such as \"Index of Multiple Deprivation (IMD) Rank\", \"Income Score (rate)\", IMD_decile, Housing_and_Services_score, and \"Total population: mid ...\"); the header has %s",
-			c.name, quoteList(c.header, 12))
+			c.Name(), textio.QuoteList(c.Header(), 12))
 	}
 	snake := strings.Contains(codeHeader, "_")
 	switch {
@@ -306,7 +306,7 @@ type depValues struct {
 // the composite UK IMD (England's rows only, for the IMD 2019 score). Columns it does not know
 // are ignored. Every error names the file and the line.
 func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
-	c, err := NewCSVReader(name, r)
+	c, err := textio.NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 		if l.nation >= 0 && strings.TrimSpace(rec[l.nation]) != "E" {
 			continue
 		}
-		if BlankRecord(rec) {
+		if textio.BlankRecord(rec) {
 			continue
 		}
 		if len(values) == 0 {
@@ -373,20 +373,9 @@ func ReadDeprivation(name string, r io.Reader) (*DeprivationFile, error) {
 	return f, nil
 }
 
-// BlankRecord reports whether every field of rec is empty, as in the trailing rows some
-// spreadsheet exports write.
-func BlankRecord(rec []string) bool {
-	for _, s := range rec {
-		if strings.TrimSpace(s) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // readDepRecord reads and checks the recognised columns of the current record; the values its
 // Measure pointers point to are stored in v.
-func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[string]string) (spatlas.LSOADeprivation, error) {
+func readDepRecord(c *textio.CSVReader, cols []depColumn, v *depValues, ladNames map[string]string) (spatlas.LSOADeprivation, error) {
 	rec := c.Record()
 	var d spatlas.LSOADeprivation
 	for _, col := range cols {
@@ -396,9 +385,9 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 			code := strings.TrimSpace(s)
 			if !validLSOACode(code) {
 				if code == "" {
-					return d, c.Errorf("column %q: the LSOA code is empty", c.header[col.index])
+					return d, c.Errorf("column %q: the LSOA code is empty", c.Header()[col.index])
 				}
-				return d, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[col.index], code)
+				return d, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.Header()[col.index], code)
 			}
 			d.Code = strings.Clone(code)
 		case depName:
@@ -413,7 +402,7 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 				return d, err
 			}
 			if ok && n < 0 {
-				return d, c.Errorf("column %q: population %d is negative", c.header[col.index], n)
+				return d, c.Errorf("column %q: population %d is negative", c.Header()[col.index], n)
 			}
 			if ok {
 				v.population = n
@@ -428,7 +417,7 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 				continue
 			}
 			if n < 1 || n > math.MaxInt32 {
-				return d, c.Errorf("column %q: rank %d is out of range (1 is the most deprived)", c.header[col.index], n)
+				return d, c.Errorf("column %q: rank %d is out of range (1 is the most deprived)", c.Header()[col.index], n)
 			}
 			v.rank[col.measure] = int32(n)
 			measureOf(&d, col.measure).Rank = &v.rank[col.measure]
@@ -441,7 +430,7 @@ func readDepRecord(c *CSVReader, cols []depColumn, v *depValues, ladNames map[st
 				continue
 			}
 			if n < 1 || n > 10 {
-				return d, c.Errorf("column %q: decile %d is outside 1..10", c.header[col.index], n)
+				return d, c.Errorf("column %q: decile %d is outside 1..10", c.Header()[col.index], n)
 			}
 			v.decile[col.measure] = int16(n)
 			measureOf(&d, col.measure).Decile = &v.decile[col.measure]
@@ -476,166 +465,4 @@ func intern(seen map[string]string, s string) string {
 	s = strings.Clone(s)
 	seen[s] = s
 	return s
-}
-
-// scoreTolerance is how far the same score may differ between two files of one release (they
-// are published to three decimals, sometimes with float noise).
-const scoreTolerance = 1e-6
-
-// MergeDeprivation merges the files of one edition into one record per LSOA, sorted by code.
-// vintage is the LSOA vintage of the edition (0: take it from the first file that says); a file on
-// another vintage is a file of the wrong edition and is rejected. A field given by several files
-// must agree (ranks, deciles, populations and names exactly, scores within 1e-6), else the error
-// names both files, their lines and the LSOA.
-func MergeDeprivation(vintage int, files ...*DeprivationFile) ([]spatlas.LSOADeprivation, error) {
-	if len(files) == 0 {
-		return nil, spatlas.Errorf(spatlas.EINVALID, "no deprivation files to merge")
-	}
-	want, wantFrom := vintage, "this edition"
-	for _, f := range files {
-		if f.Vintage == 0 {
-			continue
-		}
-		if want == 0 {
-			want, wantFrom = f.Vintage, f.Name
-			continue
-		}
-		if f.Vintage != want {
-			return nil, spatlas.Errorf(spatlas.EINVALID,
-				"%s is on LSOA %d geography (%s layout) but %s uses LSOA %d: a file of the wrong edition",
-				f.Name, f.Vintage, f.Layout, wantFrom, want)
-		}
-	}
-	n := 0
-	for _, f := range files {
-		n = max(n, len(f.Records))
-	}
-	index := make(map[string]int, n)
-	out := make([]spatlas.LSOADeprivation, 0, n)
-	for fi, f := range files {
-		for ri := range f.Records {
-			r := &f.Records[ri]
-			i, ok := index[r.Code]
-			if !ok {
-				index[r.Code] = len(out)
-				out = append(out, *r)
-				continue
-			}
-			if field, ok := mergeInto(&out[i], r); !ok {
-				return nil, mergeConflict(files[:fi], f, ri, field)
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b spatlas.LSOADeprivation) int { return strings.Compare(a.Code, b.Code) })
-	return out, nil
-}
-
-// mergeInto fills the fields of dst that src has and dst has not. When a field both have differs
-// it returns the field's canonical name and false.
-func mergeInto(dst, src *spatlas.LSOADeprivation) (string, bool) {
-	for _, s := range []struct {
-		field    string
-		dst, src *string
-	}{{"name", &dst.Name, &src.Name}, {"lad_code", &dst.LADCode, &src.LADCode}, {"lad_name", &dst.LADName, &src.LADName}} {
-		switch {
-		case *s.src == "":
-		case *s.dst == "":
-			*s.dst = *s.src
-		case *s.dst != *s.src:
-			return s.field, false
-		}
-	}
-	for m := range 8 {
-		name := "imd"
-		if m > 0 {
-			name = spatlas.Domains[m-1]
-		}
-		dm, sm := measureOf(dst, m), measureOf(src, m)
-		if !mergePtr(&dm.Rank, sm.Rank, func(a, b int32) bool { return a == b }) {
-			return name + "_rank", false
-		}
-		if !mergePtr(&dm.Decile, sm.Decile, func(a, b int16) bool { return a == b }) {
-			return name + "_decile", false
-		}
-		if !mergePtr(&dm.Score, sm.Score, func(a, b float64) bool { return math.Abs(a-b) <= scoreTolerance }) {
-			return name + "_score", false
-		}
-	}
-	if !mergePtr(&dst.Population, src.Population, func(a, b int64) bool { return a == b }) {
-		return "population", false
-	}
-	return "", true
-}
-
-// mergePtr sets *dst to src when *dst is nil; it reports false when both are set and differ.
-func mergePtr[T any](dst **T, src *T, same func(a, b T) bool) bool {
-	switch {
-	case src == nil:
-		return true
-	case *dst == nil:
-		*dst = src
-		return true
-	}
-	return same(**dst, *src)
-}
-
-// mergeConflict describes a conflict found when merging record ri of file f: it finds the earlier
-// file that gave the other value.
-func mergeConflict(earlier []*DeprivationFile, f *DeprivationFile, ri int, field string) error {
-	r := &f.Records[ri]
-	for _, e := range earlier {
-		for ei := range e.Records {
-			o := &e.Records[ei]
-			if o.Code != r.Code {
-				continue
-			}
-			if a, b, ok := fieldValues(o, r, field); ok && a != b {
-				return spatlas.Errorf(spatlas.EINVALID, "LSOA %s: %s is %s in %s (line %d) but %s in %s (line %d)",
-					r.Code, field, a, e.Name, e.Lines[ei], b, f.Name, f.Lines[ri])
-			}
-		}
-	}
-	return spatlas.Errorf(spatlas.EINVALID, "LSOA %s: %s in %s (line %d) disagrees with an earlier file",
-		r.Code, field, f.Name, f.Lines[ri])
-}
-
-// fieldValues renders a field of two records for an error message; ok is false when either lacks
-// it.
-func fieldValues(a, b *spatlas.LSOADeprivation, field string) (string, string, bool) {
-	get := func(d *spatlas.LSOADeprivation) (string, bool) {
-		switch field {
-		case "name":
-			return fmt.Sprintf("%q", d.Name), d.Name != ""
-		case "lad_code":
-			return d.LADCode, d.LADCode != ""
-		case "lad_name":
-			return fmt.Sprintf("%q", d.LADName), d.LADName != ""
-		case "population":
-			if d.Population == nil {
-				return "", false
-			}
-			return fmt.Sprint(*d.Population), true
-		}
-		i := strings.LastIndexByte(field, '_')
-		m := slices.Index(spatlas.Domains[:], field[:i])
-		ms := measureOf(d, m+1)
-		switch field[i+1:] {
-		case "rank":
-			if ms.Rank != nil {
-				return fmt.Sprint(*ms.Rank), true
-			}
-		case "decile":
-			if ms.Decile != nil {
-				return fmt.Sprint(*ms.Decile), true
-			}
-		case "score":
-			if ms.Score != nil {
-				return fmt.Sprint(*ms.Score), true
-			}
-		}
-		return "", false
-	}
-	x, ok1 := get(a)
-	y, ok2 := get(b)
-	return x, y, ok1 && ok2
 }

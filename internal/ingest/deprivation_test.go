@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 func TestReadDeprivationLayouts(t *testing.T) {
@@ -230,7 +231,7 @@ func TestReadDeprivationErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			path := filepath.Join("testdata", "deprivation", "bad", tt.file)
-			rc, err := Open(path)
+			rc, err := textio.Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -531,7 +532,7 @@ func TestRealNonDeprivationFilesRejected(t *testing.T) {
 		filepath.Join(depDataset(t, "geography-lookups"), "lookup_lsoa21_icb24.csv.gz"),
 	} {
 		t.Run(filepath.Base(p), func(t *testing.T) {
-			rc, err := Open(p)
+			rc, err := textio.Open(p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -596,7 +597,7 @@ func depSkipOrFail(tb testing.TB, msg string) {
 
 func readAllFile(tb testing.TB, path string) []byte {
 	tb.Helper()
-	rc, err := Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -610,7 +611,7 @@ func readAllFile(tb testing.TB, path string) []byte {
 
 func readDepPath(tb testing.TB, path string) *DeprivationFile {
 	tb.Helper()
-	rc, err := Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -716,4 +717,22 @@ func ptrText[T any](p *T) string {
 		return "none"
 	}
 	return fmt.Sprint(*p)
+}
+
+// assertErrorMentions fails unless err is a *spatlas.Error of the code whose message contains
+// every one of want.
+func assertErrorMentions(tb testing.TB, err error, code string, want ...string) {
+	tb.Helper()
+	if err == nil {
+		tb.Fatalf("got no error, want one mentioning %q", want)
+	}
+	if got := spatlas.ErrorCode(err); got != code {
+		tb.Errorf("error code = %q, want %q (error: %v)", got, code, err)
+	}
+	msg := spatlas.ErrorMessage(err)
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			tb.Errorf("error %q does not mention %q", msg, w)
+		}
+	}
 }

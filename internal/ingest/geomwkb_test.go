@@ -11,6 +11,8 @@ import (
 
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
 // square is a closed ring as GeoJSON text.
@@ -193,7 +195,7 @@ func TestRealGeometries(t *testing.T) {
 				want[code] = w
 			}
 			n := 0
-			err := ReadBoundaries(path, BoundaryFields{Code: []string{tt.code}}, func(b Boundary) error {
+			err := ReadBoundaries(path, BoundaryFields{Code: []string{tt.code}}, func(b spatlas.Boundary) error {
 				n++
 				if !bytes.Equal(b.WKB, want[b.Code]) {
 					t.Errorf("feature %d (%s): readBoundaries' WKB differs from orb's", b.Feature, b.Code)

@@ -9,8 +9,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // The fields of a services file, each with the column or property names it is read from (after
@@ -92,7 +92,7 @@ type record struct {
 // and not counted. A file without a name, provider_type or fte column, or that is not CSV, is
 // an EINVALID error naming the file and line.
 func ReadServices(dataset, file string, r io.Reader, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	c, err := ingest.NewCSVReader(file, r)
+	c, err := textio.NewCSVReader(file, r)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func ReadServices(dataset, file string, r io.Reader, pc spatlas.Postcodes) (*spa
 			break
 		}
 		rec := c.Record()
-		if ingest.BlankRecord(rec) {
+		if textio.BlankRecord(rec) {
 			continue
 		}
 		rc := record{row: c.Line()}

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Dataset folders of the national link worker layer in the data directory.
@@ -43,7 +43,7 @@ type PCNWorkforce struct {
 // the file. The FTE of a link worker row must be a number >= 0; other rows' FTE is not read. A
 // bad value is an error naming the file and line.
 func ReadWorkforce(name string, r io.Reader) (wf map[string]PCNWorkforce, rowsRead int, err error) {
-	c, err := ingest.NewCSVReader(name, r)
+	c, err := textio.NewCSVReader(name, r)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -63,7 +63,7 @@ func ReadWorkforce(name string, r io.Reader) (wf map[string]PCNWorkforce, rowsRe
 			break
 		}
 		rec := c.Record()
-		if ingest.BlankRecord(rec) {
+		if textio.BlankRecord(rec) {
 			continue
 		}
 		rowsRead++
@@ -354,7 +354,7 @@ func LoadNational(dataDir string, pc spatlas.Postcodes) (*spatlas.Import, error)
 	for i := range im.Services {
 		im.Services[i].File = im.File
 	}
-	sum, size, err := ingest.Checksum(wfPath)
+	sum, size, err := textio.Checksum(wfPath)
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +388,7 @@ func findOne(dataDir, dataset string, patterns ...string) (string, error) {
 
 // readFile opens path (gzipped or not) and passes it to read under its dataset/file name.
 func readFile(path string, read func(name string, r io.Reader) error) error {
-	f, err := ingest.Open(path)
+	f, err := textio.Open(path)
 	if err != nil {
 		return err
 	}

@@ -12,15 +12,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/testenv"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // open reads a file (gzipped or not) into memory.
 func open(tb testing.TB, path string) *bytes.Reader {
 	tb.Helper()
-	f, err := ingest.Open(path)
+	f, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

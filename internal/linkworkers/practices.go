@@ -10,8 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Practice is one GP practice of the practice to PCN map (NHS England's gp-reg-pat-prac-map.csv
@@ -37,7 +37,7 @@ type Practice struct {
 // sub-ICB and ICB ones optional. A practice listed twice, or with no code, is an error naming the
 // file and line.
 func ReadPracticeMap(name string, r io.Reader) ([]Practice, error) {
-	c, err := ingest.NewCSVReader(name, r)
+	c, err := textio.NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func ReadPracticeMap(name string, r io.Reader) ([]Practice, error) {
 			}
 			return strings.Clone(strings.TrimSpace(rec[i]))
 		}
-		if ingest.BlankRecord(rec) {
+		if textio.BlankRecord(rec) {
 			continue
 		}
 		p := Practice{

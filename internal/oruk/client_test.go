@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/testenv"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // directory is an Open Referral API over a few services: GET /services pages them in the HSDS 3
@@ -562,7 +562,7 @@ func TestExcerpt(t *testing.T) {
 // TestFetchBristol serves the real Bristol sample as a paged API: 819 services in pages of 100.
 func TestFetchBristol(t *testing.T) {
 	path := filepath.Join(testenv.DataDir(t), "openreferral-uk-live-samples", "Bristol Council.json.gz")
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

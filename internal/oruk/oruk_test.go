@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/testenv"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // postcodes is a postcode lookup held in a map, keyed by postcodes without spaces.
@@ -340,7 +340,7 @@ func TestReadBroken(t *testing.T) {
 func readReal(tb testing.TB, dataset, file string) (*spatlas.Import, error) {
 	tb.Helper()
 	path := filepath.Join(testenv.DataDir(tb), dataset, file)
-	r, err := ingest.Open(path)
+	r, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -18,4 +18,11 @@
 //
 // Stop, Running and CreateDB do what they say; all of them are safe to call repeatedly and from
 // several processes at once.
+//
+// # Files
+//
+// cluster.go holds the exported API and the folder layout; server.go finds or installs the
+// server, prepares the account and folders the server runs with, runs initdb and starts it;
+// config.go writes spatlas.conf, sized to the machine's memory and /dev/shm; process.go
+// finds the server's processes and clears stale ones before a start.
 package pgcluster

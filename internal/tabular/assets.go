@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // ReadAssets reads the community assets of one CSV file, named file within dataset, through the
@@ -18,7 +18,7 @@ import (
 // the package documentation). A file that cannot be read as a whole (not CSV, empty, a mapped
 // column missing, no name column) is an EINVALID error naming the file and line.
 func ReadAssets(dataset, file string, r io.Reader, m Mapping, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	cr, err := ingest.NewCSVReader(file, r)
+	cr, err := textio.NewCSVReader(file, r)
 	if err != nil {
 		return nil, err
 	}

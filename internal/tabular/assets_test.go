@@ -7,16 +7,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/taxonomy"
 	"github.com/spatlas/spatlas/internal/testenv"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
-// readAssets reads a CSV file with ReadAssets through ingest.Open.
+// readAssets reads a CSV file with ReadAssets through textio.Open.
 func readAssets(tb testing.TB, path string, m Mapping, pc spatlas.Postcodes) (*spatlas.Import, error) {
 	tb.Helper()
-	rc, err := ingest.Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/taxonomy"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Mapping says which columns of a CSV file hold what. An empty field is looked for among the
@@ -158,7 +158,7 @@ type excludeColumn struct {
 // resolve finds the columns of m in the file's header, falling back to the presets. A column the
 // mapping names but the header lacks, a file with neither a name nor an id column, and a
 // coordinate column without its pair are errors naming the file.
-func resolve(cr *ingest.CSVReader, m Mapping) (columns, error) {
+func resolve(cr *textio.CSVReader, m Mapping) (columns, error) {
 	p := defaultPresets()
 	c := columns{headers: cr.Header()}
 	var err error
@@ -223,7 +223,7 @@ func (c *columns) unpaired(file string, have int, missing string) error {
 
 // column returns the index of the mapped column, which must exist, or of the first preset the
 // header has, or -1.
-func column(cr *ingest.CSVReader, mapped string, preset []string) (int, error) {
+func column(cr *textio.CSVReader, mapped string, preset []string) (int, error) {
 	if strings.TrimSpace(mapped) != "" {
 		idx, err := cr.Columns(mapped)
 		if err != nil {
@@ -240,7 +240,7 @@ func column(cr *ingest.CSVReader, mapped string, preset []string) (int, error) {
 }
 
 // mustColumns returns the indexes of the named columns, each of which must exist.
-func mustColumns(cr *ingest.CSVReader, names Columns) ([]int, error) {
+func mustColumns(cr *textio.CSVReader, names Columns) ([]int, error) {
 	var want []string
 	for _, n := range names {
 		if strings.TrimSpace(n) != "" {
@@ -255,7 +255,7 @@ func mustColumns(cr *ingest.CSVReader, names Columns) ([]int, error) {
 
 // addressColumns returns the mapped address columns, or the first preset set of which the header
 // has any column.
-func addressColumns(cr *ingest.CSVReader, mapped Columns, preset [][]string) ([]int, error) {
+func addressColumns(cr *textio.CSVReader, mapped Columns, preset [][]string) ([]int, error) {
 	if len(mapped) > 0 {
 		return mustColumns(cr, mapped)
 	}

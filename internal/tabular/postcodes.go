@@ -5,8 +5,8 @@ import (
 	"io"
 	"slices"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // PostcodeTable finds the location of a postcode. It implements spatlas.Postcodes.
@@ -28,7 +28,7 @@ type postcodeRow struct {
 // location") are counted by NoLocation; rows whose postcode is not 5 to 7 letters and digits by
 // Invalid. The first row of a postcode that appears twice wins.
 func ReadPostcodes(name string, r io.Reader) (*PostcodeTable, error) {
-	cr, err := ingest.NewCSVReader(name, r)
+	cr, err := textio.NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func ReadPostcodes(name string, r io.Reader) (*PostcodeTable, error) {
 }
 
 // add adds the current record of cr.
-func (t *PostcodeTable) add(cr *ingest.CSVReader, ipc, ilat, ilon int) error {
+func (t *PostcodeTable) add(cr *textio.CSVReader, ipc, ilat, ilon int) error {
 	key, ok := packPostcode(cr.Record()[ipc])
 	if !ok {
 		t.invalid++
@@ -90,7 +90,7 @@ func (t *PostcodeTable) sort() {
 }
 
 // firstColumn returns the index of the first of the names the header has, or -1.
-func firstColumn(cr *ingest.CSVReader, names ...string) int {
+func firstColumn(cr *textio.CSVReader, names ...string) int {
 	for _, n := range names {
 		if i := cr.Column(n); i >= 0 {
 			return i

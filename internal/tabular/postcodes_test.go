@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 var _ spatlas.Postcodes = (*PostcodeTable)(nil)
 
 func mustReadPostcodes(tb testing.TB, path string) *PostcodeTable {
 	tb.Helper()
-	rc, err := ingest.Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/testenv"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 func mustBuiltin(tb testing.TB) *Taxonomy {
@@ -300,12 +300,12 @@ func TestRealLabels(t *testing.T) {
 
 func readColumn(tb testing.TB, path, column string) []string {
 	tb.Helper()
-	rc, err := ingest.Open(path)
+	rc, err := textio.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer rc.Close()
-	cr, err := ingest.NewCSVReader(filepath.Base(path), rc)
+	cr, err := textio.NewCSVReader(filepath.Base(path), rc)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package ingest
+package textio
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
-// csvReader reads one CSV file as exported by spreadsheets and R alike: it strips a UTF-8 byte
+// CSVReader reads one CSV file as exported by spreadsheets and R alike: it strips a UTF-8 byte
 // order mark, accepts LF, CRLF and CR CR LF line endings and a missing final newline, keeps the
 // line of each record for error messages, and parses numbers the way the publishers write them.
 type CSVReader struct {
@@ -25,14 +25,14 @@ type CSVReader struct {
 	line   int      // the line the current record starts on
 }
 
-// newCSVReader reads the header row of r. A file with no bytes, or only a byte order mark and
+// NewCSVReader reads the header row of r. A file with no bytes, or only a byte order mark and
 // blank lines, is an error.
 func NewCSVReader(name string, r io.Reader) (*CSVReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); len(b) == 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
 		br.Discard(3)
-	} else if isGzip(br) {
-		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: the file is gzip-compressed; open it with ingest.Open", name)
+	} else if IsGzip(br) {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: the file is gzip-compressed; open it with textio.Open", name)
 	}
 	cr := csv.NewReader(&lineEndReader{r: br})
 	cr.ReuseRecord = true
@@ -48,15 +48,15 @@ func NewCSVReader(name string, r io.Reader) (*CSVReader, error) {
 	c.keys = make([]string, len(head))
 	for i, h := range head {
 		c.header[i] = strings.TrimSpace(h)
-		c.keys[i] = headerKey(h)
+		c.keys[i] = HeaderKey(h)
 	}
 	c.line, _ = cr.FieldPos(0)
 	return c, nil
 }
 
-// headerKey normalises a column name for matching: surrounding space trimmed, runs of white space
+// HeaderKey normalises a column name for matching: surrounding space trimmed, runs of white space
 // (line breaks included) collapsed to one space, case folded.
-func headerKey(h string) string {
+func HeaderKey(h string) string {
 	return strings.ToLower(strings.Join(strings.Fields(h), " "))
 }
 
@@ -90,7 +90,7 @@ func (c *CSVReader) Line() int { return c.line }
 
 // Column returns the index of the column whose normalised name is key, or -1.
 func (c *CSVReader) Column(key string) int {
-	key = headerKey(key)
+	key = HeaderKey(key)
 	for i, k := range c.keys {
 		if k == key {
 			return i
@@ -106,7 +106,7 @@ func (c *CSVReader) Columns(want ...string) ([]int, error) {
 	for i, w := range want {
 		if idx[i] = c.Column(w); idx[i] < 0 {
 			return nil, spatlas.Errorf(spatlas.EINVALID, "%s:1: missing column %q (the header has %s)",
-				c.name, w, quoteList(c.header, 12))
+				c.name, w, QuoteList(c.header, 12))
 		}
 	}
 	return idx, nil
@@ -220,8 +220,8 @@ func stripThousands(s string) (string, bool) {
 	return sign + strings.Join(groups, "") + frac, true
 }
 
-// quoteList renders up to max names as a quoted, comma-separated list.
-func quoteList(names []string, max int) string {
+// QuoteList renders up to max names as a quoted, comma-separated list.
+func QuoteList(names []string, max int) string {
 	var b strings.Builder
 	for i, n := range names {
 		if i == max {
@@ -296,4 +296,15 @@ func (l *lineEndReader) Read(p []byte) (int, error) {
 			return out, nil
 		}
 	}
+}
+
+// BlankRecord reports whether every field of rec is empty, as in the trailing rows some
+// spreadsheet exports write.
+func BlankRecord(rec []string) bool {
+	for _, s := range rec {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -2,67 +2,11 @@ package ingest
 
 import (
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/textio"
 )
-
-// Table is a CSV file cut down to the columns a caller asked for: the snake_case lookup tables
-// of geography-lookups (LSOA to ward, LAD, sub-ICB, ICB, region) and the like.
-type Table struct {
-	Name    string
-	Columns []string   // the columns asked for, normalised (trimmed, lower case), in the order asked
-	Rows    [][]string // one per record; values trimmed, in Columns order; "" where the file has none
-	Lines   []int      // the line of the file each row was read from
-}
-
-// Column returns the position of a column in each row, or -1.
-func (t *Table) Column(name string) int { return slices.Index(t.Columns, headerKey(name)) }
-
-// ReadTable reads the wanted columns of a CSV file with a header row (matched after trimming and
-// case folding); with no wanted columns it reads them all. A missing column is an error naming the
-// file and the column; so is a file with no data rows.
-func ReadTable(name string, r io.Reader, want ...string) (*Table, error) {
-	c, err := NewCSVReader(name, r)
-	if err != nil {
-		return nil, err
-	}
-	if len(want) == 0 {
-		want = c.header
-	}
-	idx, err := c.Columns(want...)
-	if err != nil {
-		return nil, err
-	}
-	t := &Table{Name: name, Columns: make([]string, len(want))}
-	for i, w := range want {
-		t.Columns[i] = headerKey(w)
-	}
-	for {
-		more, err := c.Next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
-		rec := c.Record()
-		if BlankRecord(rec) {
-			continue
-		}
-		row := make([]string, len(idx))
-		for i, j := range idx {
-			row[i] = strings.Clone(strings.TrimSpace(rec[j]))
-		}
-		t.Rows = append(t.Rows, row)
-		t.Lines = append(t.Lines, c.Line())
-	}
-	if len(t.Rows) == 0 {
-		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: no data rows after the header", name)
-	}
-	return t, nil
-}
 
 // ReadCensusPopulation reads the Census 2021 usual residents of each LSOA 2021 and returns the
 // total of each LSOA, England's and Wales's alike. It reads two layouts:
@@ -78,7 +22,7 @@ func ReadTable(name string, r io.Reader, want ...string) (*Table, error) {
 // A code that is not an LSOA code, a count that is not a whole number or is negative, and an LSOA
 // (and age group) given twice are errors naming the file and the line.
 func ReadCensusPopulation(name string, r io.Reader) (map[string]int64, error) {
-	c, err := NewCSVReader(name, r)
+	c, err := textio.NewCSVReader(name, r)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +48,7 @@ func ReadCensusPopulation(name string, r io.Reader) (map[string]int64, error) {
 }
 
 // readCensusLong reads the long layout: one row per LSOA and age group.
-func readCensusLong(c *CSVReader) (map[string]int64, error) {
+func readCensusLong(c *textio.CSVReader) (map[string]int64, error) {
 	idx, err := c.Columns("lsoa21_code", "age_group", "usual_residents")
 	if err != nil {
 		return nil, err
@@ -132,17 +76,17 @@ func readCensusLong(c *CSVReader) (map[string]int64, error) {
 
 // readCensusWide reads the ONS/Nomis layout: one row per LSOA, the count in the first column named
 // "Residence type: Total..." or "Observation...".
-func readCensusWide(c *CSVReader, codeCol int) (map[string]int64, error) {
+func readCensusWide(c *textio.CSVReader, codeCol int) (map[string]int64, error) {
 	countCol := -1
-	for i, k := range c.keys {
-		if strings.HasPrefix(k, "residence type: total") || strings.HasPrefix(k, "observation") {
+	for i, h := range c.Header() {
+		if k := textio.HeaderKey(h); strings.HasPrefix(k, "residence type: total") || strings.HasPrefix(k, "observation") {
 			countCol = i
 			break
 		}
 	}
 	if countCol < 0 {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "%s:1: missing column \"Residence type: Total; measures: Value\" or \"Observation\" (the header has %s)",
-			c.name, quoteList(c.header, 12))
+			c.Name(), textio.QuoteList(c.Header(), 12))
 	}
 	seen := map[string]int{}
 	pop := map[string]int64{}
@@ -162,29 +106,29 @@ func readCensusWide(c *CSVReader, codeCol int) (map[string]int64, error) {
 
 // censusRow reads the next non-blank record and checks its LSOA code and count; ok is false at the
 // end of the file.
-func censusRow(c *CSVReader, codeCol, countCol int) (code string, n int64, ok bool, err error) {
+func censusRow(c *textio.CSVReader, codeCol, countCol int) (code string, n int64, ok bool, err error) {
 	for {
 		more, err := c.Next()
 		if err != nil || !more {
 			return "", 0, false, err
 		}
-		if !BlankRecord(c.Record()) {
+		if !textio.BlankRecord(c.Record()) {
 			break
 		}
 	}
 	code = strings.TrimSpace(c.Record()[codeCol])
 	if !validLSOACode(code) {
-		return "", 0, false, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.header[codeCol], code)
+		return "", 0, false, c.Errorf("column %q: %q is not an LSOA code (E01 or W01 and six digits)", c.Header()[codeCol], code)
 	}
 	n, ok, err = c.Int(countCol)
 	if err != nil {
 		return "", 0, false, err
 	}
 	if !ok {
-		return "", 0, false, c.Errorf("column %q: the count is empty", c.header[countCol])
+		return "", 0, false, c.Errorf("column %q: the count is empty", c.Header()[countCol])
 	}
 	if n < 0 {
-		return "", 0, false, c.Errorf("column %q: %d residents is negative", c.header[countCol], n)
+		return "", 0, false, c.Errorf("column %q: %d residents is negative", c.Header()[countCol], n)
 	}
 	return code, n, true, nil
 }

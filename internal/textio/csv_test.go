@@ -1,4 +1,4 @@
-package ingest
+package textio
 
 import (
 	"io"
@@ -243,5 +243,25 @@ func assertErrorMentions(tb testing.TB, err error, code string, want ...string) 
 		if !strings.Contains(msg, w) {
 			tb.Errorf("error %q does not mention %q", msg, w)
 		}
+	}
+}
+
+func TestBlankRecord(t *testing.T) {
+	tests := []struct {
+		name string
+		rec  []string
+		want bool
+	}{
+		{"no fields", nil, true},
+		{"empty fields", []string{"", ""}, true},
+		{"white space only", []string{" ", "\t"}, true},
+		{"a value", []string{"", "E01000001"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := BlankRecord(tt.rec); got != tt.want {
+				t.Errorf("BlankRecord(%q) = %v, want %v", tt.rec, got, tt.want)
+			}
+		})
 	}
 }

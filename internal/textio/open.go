@@ -1,4 +1,4 @@
-package ingest
+package textio
 
 import (
 	"bufio"
@@ -29,7 +29,7 @@ func Open(path string) (io.ReadCloser, error) {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: is a directory, not a file", path)
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
-	if !isGzip(br) {
+	if !IsGzip(br) {
 		return &openFile{path: path, r: br, f: f}, nil
 	}
 	zr, err := gzip.NewReader(br)
@@ -40,8 +40,8 @@ func Open(path string) (io.ReadCloser, error) {
 	return &openFile{path: path, r: zr, z: zr, f: f}, nil
 }
 
-// isGzip reports whether the buffered stream starts with the gzip magic number 1f 8b.
-func isGzip(br *bufio.Reader) bool {
+// IsGzip reports whether the buffered stream starts with the gzip magic number 1f 8b.
+func IsGzip(br *bufio.Reader) bool {
 	b, _ := br.Peek(2)
 	return len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b
 }
