@@ -25,6 +25,11 @@ const (
 	stageDerived    = "derived"
 )
 
+// derivedMethod names the method of the derived stage; it changes whenever the stage computes
+// differently, so that builds made before rerun it. 2: provision values ranked at
+// spatlas.RankDigits significant digits; no Gi* z for an LSOA without a neighbour.
+const derivedMethod = 2
+
 // Build recomputes the need-versus-provision metrics of one edition (METHODS.md) in one
 // transaction: readers see the previous metrics until it commits. Only the stages whose inputs
 // changed since the last build run, unless force; when nothing changed it reports UpToDate.
@@ -70,7 +75,7 @@ func (db *DB) Build(ctx context.Context, edition string, p spatlas.BuildParams, 
 			stageAssets:     hashKey(gen, assetKey, categories, p.AssetsCatchment, w),
 			stageServices:   hashKey(gen, svcKey, p.LinkWorkerCatchment, w),
 		}
-		keys[stageDerived] = hashKey(keys[stageNeighbours], keys[stageAssets], keys[stageServices], p.Key())
+		keys[stageDerived] = hashKey(keys[stageNeighbours], keys[stageAssets], keys[stageServices], p.Key(), derivedMethod)
 		run := func(stage string) bool { return force || prev.Keys[stage] != keys[stage] }
 		if !run(stageDerived) {
 			rep.UpToDate = true
@@ -121,7 +126,7 @@ func (db *DB) Build(ctx context.Context, edition string, p spatlas.BuildParams, 
 		if _, err := tx.Exec(ctx, query("build_analyze")); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, query("build_derived"), edition, p.GapMetric, p.UnderservedDecile, p.UnderservedPct); err != nil {
+		if _, err := tx.Exec(ctx, query("build_derived"), edition, p.GapMetric, p.UnderservedDecile, p.UnderservedPct, spatlas.RankDigits); err != nil {
 			return fmt.Errorf("gap: %w", err)
 		}
 		if _, err := tx.Exec(ctx, query("build_derived_analyze")); err != nil {

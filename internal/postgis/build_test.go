@@ -131,6 +131,20 @@ func TestE2SFCAWorkedExample(t *testing.T) {
 		}
 	})
 
+	t.Run("no neighbour, no Gi*", func(t *testing.T) {
+		// The four squares touch none of the others: a z of each from itself alone would say
+		// nothing, so none has one (METHODS.md, "Gap and underserved areas").
+		var withZ int
+		err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM lsoa_metric
+			WHERE edition = 'iod2019' AND (gi_z IS NOT NULL OR gi_p IS NOT NULL OR gi_sig IS NOT NULL)`).Scan(&withZ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withZ != 0 {
+			t.Errorf("%d isolated LSOAs have a Gi* z, p or flag; want none", withZ)
+		}
+	})
+
 	t.Run("up to date", func(t *testing.T) {
 		rep, err := db.Build(ctx, "iod2019", plain, false)
 		if err != nil {

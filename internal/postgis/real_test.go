@@ -265,3 +265,33 @@ WHERE edition = $1 AND ($2 = '' OR $2 = $3 OR region_code = $2)`, ed.ID, area, s
 		})
 	}
 }
+
+// TestMetricFixesRealData checks two details of the build on real data: provision values equal
+// but for floating-point noise tie in provision_pct (E01018777 and E01019035 both have 1 asset
+// per 2,056 people within reach in iod2019), and the Isles of Scilly's one LSOA, E01019077,
+// which touches no other, has no Gi* z, p or flag rather than one from itself alone.
+func TestMetricFixesRealData(t *testing.T) {
+	db := postgistest.Real(t)
+	ctx := context.Background()
+	var a, b float64
+	err := db.Pool().QueryRow(ctx, `SELECT
+  (SELECT provision_pct FROM lsoa_metric WHERE edition = 'iod2019' AND code = 'E01018777'),
+  (SELECT provision_pct FROM lsoa_metric WHERE edition = 'iod2019' AND code = 'E01019035')`).Scan(&a, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Errorf("iod2019 provision_pct of E01018777 %v and E01019035 %v: want a tie", a, b)
+	}
+	for _, ed := range spatlas.Editions() {
+		var z, p *float64
+		var sig *bool
+		err := db.Pool().QueryRow(ctx, `SELECT gi_z, gi_p, gi_sig FROM lsoa_metric WHERE edition = $1 AND code = 'E01019077'`, ed.ID).Scan(&z, &p, &sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if z != nil || p != nil || sig != nil {
+			t.Errorf("%s E01019077 (Isles of Scilly): gi_z %v, gi_p %v, gi_sig %v; want all null", ed.ID, z, p, sig)
+		}
+	}
+}

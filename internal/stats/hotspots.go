@@ -18,8 +18,10 @@ import (
 //
 // A NaN x is missing: it is left out of n, xbar and S and out of every neighbour sum and W_i,
 // and its own z is NaN. A z is also NaN when it is undefined: n < 2, all values equal (S = 0),
-// or W_i = n (the area and its neighbours are every area, so numerator and denominator are
-// both 0; the centre of a 3x3 grid under queen contiguity is such an area).
+// W_i = n (the area and its neighbours are every area, so numerator and denominator are
+// both 0; the centre of a 3x3 grid under queen contiguity is such an area), or W_i = 1 (the
+// area has no neighbour with a value, such as an island, and a z from itself alone says
+// nothing about its surroundings).
 //
 // GetisOrdStar panics if len(neighbours) != len(x) or an index is out of range, as slice
 // indexing does: both are programming errors.
@@ -67,7 +69,7 @@ func GetisOrdStar(x []float64, neighbours [][]int32) []float64 {
 			}
 		}
 		den := s * math.Sqrt((fn*w-w*w)/(fn-1))
-		if !(den > 0) {
+		if w < 2 || !(den > 0) {
 			z[i] = math.NaN()
 			continue
 		}

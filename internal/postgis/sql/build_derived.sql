@@ -1,8 +1,9 @@
 -- $1 edition, $2 gap metric, $3 underserved maximum decile, $4 underserved maximum provision
--- percentile. Need percentile n = 1 - (rank - 1)/(N - 1); provision percentile p = (rank - 1)/
--- (N - 1) ranking from least to best provided with ties at the lowest rank (percent_rank), so
--- every LSOA without provision gets 0; gap = n - p; underserved (METHODS.md). Staged, to be
--- written with the hotspots in one pass.
+-- percentile, $5 significant digits of the ranked values. Need percentile n = 1 - (rank - 1)/
+-- (N - 1); provision percentile p = (rank - 1)/(N - 1) ranking from least to best provided with
+-- ties at the lowest rank (percent_rank), so every LSOA without provision gets 0; the values are
+-- ranked rounded to $5 significant digits, so that values equal but for floating-point noise
+-- tie; gap = n - p; underserved (METHODS.md). Staged, to be written with the hotspots in one pass.
 CREATE TEMP TABLE b_derived ON COMMIT DROP AS
 WITH v AS (
     SELECT m.code,
@@ -17,12 +18,17 @@ WITH v AS (
     JOIN lsoa l ON l.edition = m.edition AND l.code = m.code
     JOIN edition e ON e.id = m.edition
     WHERE m.edition = $1
+), r AS (
+    SELECT code, imd_rank, imd_decile, lsoa_count,
+        CASE WHEN x = 0 THEN 0::numeric
+             ELSE round(x::numeric, $5::int - 1 - floor(log(abs(x)))::int) END AS x
+    FROM v
 ), p AS (
     SELECT code, imd_decile,
         1 - (imd_rank - 1)::float8 / (lsoa_count - 1) AS n,
         CASE WHEN x IS NULL THEN NULL
              ELSE percent_rank() OVER (PARTITION BY x IS NULL ORDER BY x) END AS p
-    FROM v
+    FROM r
 )
 SELECT code, n AS need_pct, p AS provision_pct, n - p AS gap,
     imd_decile <= $3::int AND p <= $4::float8 AS underserved
