@@ -7,12 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/spatlas/spatlas/internal/publish"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/stats"
 )
@@ -218,41 +217,36 @@ func buildServices(ctx context.Context, tx pgx.Tx, edition string, vintage int, 
 	)
 }
 
+// giInput is one LSOA's gap and the codes of its neighbours.
+type giInput struct {
+	Code       string   `db:"code"`
+	Gap        *float64 `db:"gap"`
+	Neighbours []string `db:"neighbours"`
+}
+
 // buildHotspots computes Getis-Ord Gi* of the gap over queen contiguity, with the
-// Benjamini-Hochberg flag, and stores them.
+// Benjamini-Hochberg flag (stats.Hotspots), and stores them.
 func buildHotspots(ctx context.Context, tx pgx.Tx, edition string, p spatlas.BuildParams, rep *spatlas.BuildReport) error {
 	rows, err := tx.Query(ctx, query("build_gi_input"), edition)
 	if err != nil {
 		return err
 	}
-	var (
-		codes []string
-		gaps  []float64
-		nbs   [][]string
-	)
-	for rows.Next() {
-		var (
-			code string
-			gap  *float64
-			nb   []string
-		)
-		if err := rows.Scan(&code, &gap, &nb); err != nil {
-			return err
-		}
-		codes = append(codes, code)
-		gaps = append(gaps, orNaN(gap))
-		nbs = append(nbs, nb)
-	}
-	if err := rows.Err(); err != nil {
+	in, err := pgx.CollectRows(rows, pgx.RowToStructByName[giInput])
+	if err != nil {
 		return err
 	}
-	index := make(map[string]int32, len(codes))
-	for i, c := range codes {
-		index[c] = int32(i)
+	index := make(map[string]int32, len(in))
+	for i, r := range in {
+		index[r.Code] = int32(i)
 	}
-	neighbours := make([][]int32, len(codes))
-	for i, nb := range nbs {
-		for _, c := range nb {
+	gaps := make([]float64, len(in))
+	neighbours := make([][]int32, len(in))
+	for i, r := range in {
+		gaps[i] = math.NaN()
+		if r.Gap != nil {
+			gaps[i] = *r.Gap
+		}
+		for _, c := range r.Neighbours {
 			if j, ok := index[c]; ok {
 				neighbours[i] = append(neighbours[i], j)
 			}
@@ -263,21 +257,16 @@ func buildHotspots(ctx context.Context, tx pgx.Tx, edition string, p spatlas.Bui
 		}
 	}
 	rep.Neighbours /= 2
-	z := stats.GetisOrdStar(gaps, neighbours)
-	ps := make([]float64, len(z))
-	for i := range z {
-		ps[i] = stats.NormalTwoSidedP(z[i])
-	}
-	sig := stats.BenjaminiHochberg(ps, p.HotspotFDR)
+	z, ps, sig := stats.Hotspots(gaps, neighbours, p.HotspotFDR)
 	if _, err := tx.Exec(ctx, query("build_gi_stage")); err != nil {
 		return err
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"b_gi"}, []string{"code", "z", "p", "sig"},
-		pgx.CopyFromSlice(len(codes), func(i int) ([]any, error) {
+		pgx.CopyFromSlice(len(in), func(i int) ([]any, error) {
 			if math.IsNaN(z[i]) {
-				return []any{codes[i], nil, nil, nil}, nil
+				return []any{in[i].Code, nil, nil, nil}, nil
 			}
-			return []any{codes[i], z[i], ps[i], sig[i]}, nil
+			return []any{in[i].Code, z[i], ps[i], sig[i]}, nil
 		}))
 	if err != nil {
 		return err
@@ -286,327 +275,45 @@ func buildHotspots(ctx context.Context, tx pgx.Tx, edition string, p spatlas.Bui
 	return err
 }
 
-func orNaN(v *float64) float64 {
-	if v == nil {
-		return math.NaN()
-	}
-	return *v
-}
-
-// lsoaRow is one LSOA's metrics as the build aggregates them: values by column position, NaN for
-// null; booleans are 0 or 1.
-type lsoaRow struct {
-	code    string
-	parents [4]string // msoa, lad, icb, region
-	pop     float64
-	vals    []float64
-	cases   *int64 // lw_caseload, where known
-}
-
 // writeProps publishes the metrics: each LSOA's, and each higher area's aggregated from its
-// LSOAs (METHODS.md, "Aggregates"), in place of the previous build's.
+// LSOAs (package publish), in place of the previous build's.
 func writeProps(ctx context.Context, tx pgx.Tx, edition string, categories []string, rep *spatlas.BuildReport) (england map[string]any, err error) {
-	cols := spatlas.MetricColumns(categories)
-	at := make(map[string]int, len(cols))
-	for i, c := range cols {
-		at[c.Name] = i
-	}
 	rows, err := tx.Query(ctx, query("build_metrics"), edition)
 	if err != nil {
 		return nil, err
 	}
-	var lsoas []lsoaRow
-	for rows.Next() {
-		var (
-			r                          lsoaRow
-			parents                    [4]*string
-			pop                        *float64
-			assetsN, within            *int32
-			byCat, nearCat             map[string]float64
-			nearAny, access, fte, lwAc *float64
-			need, prov, gap, giZ, giP  *float64
-			under, giSig               *bool
-		)
-		if err := rows.Scan(&r.code, &parents[0], &parents[1], &parents[2], &parents[3], &pop,
-			&assetsN, &byCat, &nearAny, &nearCat, &within, &access, &fte, &r.cases, &lwAc,
-			&need, &prov, &gap, &under, &giZ, &giP, &giSig); err != nil {
-			return nil, err
-		}
-		for i, p := range parents {
-			if p != nil {
-				r.parents[i] = *p
-			}
-		}
-		r.pop = orNaN(pop)
-		r.vals = make([]float64, len(cols))
-		for i := range r.vals {
-			r.vals[i] = math.NaN()
-		}
-		set := func(name string, v float64) {
-			if i, ok := at[name]; ok {
-				r.vals[i] = v
-			}
-		}
-		setInt := func(name string, v *int32) {
-			if v != nil {
-				set(name, float64(*v))
-			}
-		}
-		setBool := func(name string, v *bool) {
-			if v != nil {
-				set(name, b2f(*v))
-			}
-		}
-		set("need_pct", orNaN(need))
-		setInt("assets_n", assetsN)
-		if assetsN != nil {
-			for _, c := range categories {
-				set("assets_n_"+spatlas.CategoryKey(c), byCat[c])
-			}
-			if r.pop > 0 {
-				set("assets_per_1k", float64(*assetsN)/r.pop*1000)
-			}
-		}
-		set("nearest_asset_m", orNaN(nearAny))
-		for _, c := range categories {
-			if d, ok := nearCat[c]; ok {
-				set("nearest_"+spatlas.CategoryKey(c)+"_m", d)
-			}
-		}
-		setInt("assets_within_1600m", within)
-		set("assets_access_per_1k", scale(access, 1000))
-		set("lw_fte", orNaN(fte))
-		set("lw_fte_per_10k", scale(lwAc, 10000))
-		set("provision_pct", orNaN(prov))
-		set("gap", orNaN(gap))
-		setBool("underserved", under)
-		set("gi_z", orNaN(giZ))
-		set("gi_p", orNaN(giP))
-		setBool("gi_sig", giSig)
-		if under != nil && *under {
-			rep.Underserved++
-		}
-		if giSig != nil && *giSig && giZ != nil {
-			if *giZ > 0 {
-				rep.Hotspots++
-			} else {
-				rep.Coldspots++
-			}
-		}
-		lsoas = append(lsoas, r)
-	}
-	if err := rows.Err(); err != nil {
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[publish.Metrics])
+	if err != nil {
 		return nil, err
 	}
-	rep.LSOAs = len(lsoas)
-
-	type out struct {
-		level, code, lad, icb string
-		props                 []byte
-		vals                  []*float64
-	}
-	var outs []out
-	for _, r := range lsoas {
-		m, vs := publish(cols, spatlas.LevelLSOA, r.vals, r.cases, true)
-		b, err := json.Marshal(m)
+	areas, england, tally := publish.Areas(categories, ms)
+	rep.LSOAs, rep.Underserved, rep.Hotspots, rep.Coldspots = tally.LSOAs, tally.Underserved, tally.Hotspots, tally.Coldspots
+	props := make([]string, len(areas))
+	for i, a := range areas {
+		b, err := json.Marshal(a.Props)
 		if err != nil {
 			return nil, err
 		}
-		outs = append(outs, out{spatlas.LevelLSOA, r.code, r.parents[1], r.parents[2], b, vs})
+		props[i] = string(b)
 	}
-	for i, level := range spatlas.Levels()[1:] {
-		groups := map[string][]*lsoaRow{}
-		var order []string
-		for j := range lsoas {
-			c := lsoas[j].parents[i]
-			if c == "" {
-				continue
-			}
-			if _, ok := groups[c]; !ok {
-				order = append(order, c)
-			}
-			groups[c] = append(groups[c], &lsoas[j])
-		}
-		for _, code := range order {
-			vals, cases := aggregate(cols, at, groups[code])
-			m, vs := publish(cols, level, vals, cases, true)
-			b, err := json.Marshal(m)
-			if err != nil {
-				return nil, err
-			}
-			lad, icb := whole(groups[code], 1), whole(groups[code], 2)
-			outs = append(outs, out{level, code, lad, icb, b, vs})
-		}
-	}
-	all := make([]*lsoaRow, len(lsoas))
-	for i := range lsoas {
-		all[i] = &lsoas[i]
-	}
-	vals, cases := aggregate(cols, at, all)
-	england, _ = publish(cols, spatlas.LevelRegion, vals, cases, false)
-
-	if _, err := tx.Exec(ctx, query("build_props_delete"), edition); err != nil {
+	err = execAll(ctx, tx, stmt{"build_props_delete", []any{edition}}, stmt{"build_values_delete", []any{edition}})
+	if err != nil {
 		return nil, err
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_metric"}, []string{"edition", "level", "code", "props"},
-		pgx.CopyFromSlice(len(outs), func(i int) ([]any, error) {
-			o := outs[i]
-			return []any{edition, o.level, o.code, string(o.props)}, nil
+		pgx.CopyFromSlice(len(areas), func(i int) ([]any, error) {
+			return []any{edition, areas[i].Level, areas[i].Code, props[i]}, nil
 		})); err != nil {
 		return nil, err
 	}
-	if _, err := tx.Exec(ctx, query("build_values_delete"), edition); err != nil {
-		return nil, err
-	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"area_value"}, []string{"edition", "level", "code", "lad_code", "icb_code", "vals"},
-		pgx.CopyFromSlice(len(outs), func(i int) ([]any, error) {
-			o := outs[i]
-			return []any{edition, o.level, o.code, nullable(o.lad), nullable(o.icb), o.vals}, nil
+		pgx.CopyFromSlice(len(areas), func(i int) ([]any, error) {
+			a := areas[i]
+			return []any{edition, a.Level, a.Code, nullable(a.LAD), nullable(a.ICB), a.Ranked}, nil
 		})); err != nil {
 		return nil, err
 	}
 	return england, nil
-}
-
-// whole returns the parent (by index: 1 LAD, 2 ICB) shared by every LSOA of an area, or "".
-func whole(rows []*lsoaRow, i int) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	p := rows[0].parents[i]
-	for _, r := range rows[1:] {
-		if r.parents[i] != p {
-			return ""
-		}
-	}
-	return p
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func scale(v *float64, by float64) float64 {
-	if v == nil {
-		return math.NaN()
-	}
-	return *v * by
-}
-
-// aggregate combines LSOAs into the values of the area they make up: counts add, rates are
-// recomputed from the sums, the rest are population-weighted means (METHODS.md, "Aggregates").
-func aggregate(cols []spatlas.Column, at map[string]int, rows []*lsoaRow) (vals []float64, cases *int64) {
-	vals = make([]float64, len(cols))
-	var pop float64
-	for _, r := range rows {
-		if r.pop > 0 {
-			pop += r.pop
-		}
-		if r.cases != nil {
-			if cases == nil {
-				cases = new(int64)
-			}
-			*cases += *r.cases
-		}
-	}
-	for i, c := range cols {
-		var sum, wsum, w float64
-		var any bool
-		for _, r := range rows {
-			switch c.Agg {
-			case spatlas.AggSum:
-				if c.Name == "underserved_population" {
-					if u := r.vals[at["underserved"]]; u == 1 && r.pop > 0 {
-						sum += r.pop
-					}
-					any = true
-					continue
-				}
-				if v := r.vals[i]; !math.IsNaN(v) {
-					sum += v
-					any = true
-				}
-			case spatlas.AggMean:
-				if v := r.vals[i]; !math.IsNaN(v) && r.pop > 0 {
-					wsum += v * r.pop
-					w += r.pop
-				}
-			case spatlas.AggCount:
-				any = true
-				switch c.Num {
-				case "underserved":
-					sum += b2f(r.vals[at["underserved"]] == 1)
-				case "hotspot":
-					sum += b2f(r.vals[at["gi_sig"]] == 1 && r.vals[at["gi_z"]] > 0)
-				}
-			}
-		}
-		switch {
-		case c.Num != "" && c.Den != "":
-			vals[i] = math.NaN()
-			if n := vals[at[c.Num]]; pop > 0 && !math.IsNaN(n) {
-				vals[i] = n / pop * c.Per
-			}
-		case c.Agg == spatlas.AggMean && w > 0:
-			vals[i] = wsum / w
-		case (c.Agg == spatlas.AggSum || c.Agg == spatlas.AggCount) && any:
-			vals[i] = sum
-		default:
-			vals[i] = math.NaN()
-		}
-	}
-	return vals, cases
-}
-
-// publish turns values into the published properties of an area of a level: rounded, typed,
-// and with counts of people under disclosure control when disclose. It also returns the
-// published numbers by column position (nil where there is none), which rank areas.
-func publish(cols []spatlas.Column, level string, vals []float64, cases *int64, disclose bool) (map[string]any, []*float64) {
-	m := make(map[string]any, len(cols)+1)
-	ranked := make([]*float64, len(cols))
-	for i, c := range cols {
-		if !slices.Contains(c.Levels, level) || c.Disclosure {
-			continue
-		}
-		v := vals[i]
-		switch {
-		case math.IsNaN(v) || math.IsInf(v, 0):
-			m[c.Name] = nil
-			continue
-		case c.Type == spatlas.TypeBoolean:
-			m[c.Name] = v == 1
-			continue
-		case c.Type == spatlas.TypeInteger && c.Digits < 0:
-			v = math.Round(v)
-			m[c.Name] = int64(v)
-		default:
-			v = spatlas.Round(v, c.Digits)
-			m[c.Name] = jsonNumber(v)
-		}
-		ranked[i] = &v
-	}
-	switch {
-	case cases == nil:
-		m["lw_caseload"], m["lw_caseload_suppressed"] = nil, false
-	case !disclose:
-		m["lw_caseload"], m["lw_caseload_suppressed"] = *cases, false
-	default:
-		v, ok := spatlas.Disclose(*cases)
-		if ok {
-			m["lw_caseload"], m["lw_caseload_suppressed"] = v, false
-		} else {
-			m["lw_caseload"], m["lw_caseload_suppressed"] = nil, true
-		}
-	}
-	return m, ranked
-}
-
-// jsonNumber keeps whole numbers whole in JSON (1600, not 1600.0 or 1.6e3).
-func jsonNumber(v float64) json.Number {
-	return json.Number(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
 // builds reads the latest builds (of one edition, or all when edition is nil), each with whether

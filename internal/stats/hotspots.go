@@ -78,6 +78,19 @@ func GetisOrdStar(x []float64, neighbours [][]int32) []float64 {
 	return z
 }
 
+// Hotspots returns the hotspot statistics of x over the neighbours of each area (METHODS.md,
+// "Gap and underserved areas"): the Getis-Ord Gi* z-scores ([GetisOrdStar]), their two-sided
+// p-values ([NormalTwoSidedP]) and which are discoveries at false discovery rate q
+// ([BenjaminiHochberg]). Where z is NaN, so is p, and sig is false.
+func Hotspots(x []float64, neighbours [][]int32, q float64) (z, p []float64, sig []bool) {
+	z = GetisOrdStar(x, neighbours)
+	p = make([]float64, len(z))
+	for i := range z {
+		p[i] = NormalTwoSidedP(z[i])
+	}
+	return z, p, BenjaminiHochberg(p, q)
+}
+
 // NormalTwoSidedP returns the two-sided p-value of a standard normal z-score,
 // 2*(1 - Phi(|z|)), computed as erfc(|z|/sqrt(2)) so that it stays accurate far in the tail.
 // It is NaN for a NaN z.

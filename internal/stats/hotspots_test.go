@@ -220,3 +220,32 @@ func TestBenjaminiHochberg(t *testing.T) {
 		})
 	}
 }
+
+func TestHotspots(t *testing.T) {
+	tests := []struct {
+		name       string
+		x          []float64
+		neighbours [][]int32
+		q          float64
+		wantSig    []bool
+	}{
+		// The high corner: p = erfc(|z|/sqrt(2)) gives corner 0 (z 1.118) p 0.264, no
+		// discovery at q = 0.05; at q = 0.99 every defined p is one. The centre has no z.
+		{"strict", []float64{10, 1, 1, 1, 1, 1, 1, 1, 1}, gridQueen, 0.05, make([]bool, 9)},
+		{"lenient", []float64{10, 1, 1, 1, 1, 1, 1, 1, 1}, gridQueen, 0.99,
+			[]bool{true, true, true, true, false, true, true, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			z, p, sig := Hotspots(tt.x, tt.neighbours, tt.q)
+			wantZ := GetisOrdStar(tt.x, tt.neighbours)
+			for i := range z {
+				near(t, "z", z[i], wantZ[i], 0)
+				near(t, "p", p[i], NormalTwoSidedP(wantZ[i]), 0)
+				if sig[i] != tt.wantSig[i] {
+					t.Errorf("area %d: sig %v, want %v", i, sig[i], tt.wantSig[i])
+				}
+			}
+		})
+	}
+}
