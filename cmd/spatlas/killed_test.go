@@ -124,7 +124,7 @@ func TestKilledLoadKeepsData(t *testing.T) {
 	if g, _ := db.Generation(ctx); g != gen {
 		t.Errorf("generation %d -> %d after a killed load", gen, g)
 	}
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10})
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 10})
 	if err != nil || page.NumberMatched != 9 {
 		t.Errorf("after a killed load: %d features, %v; want the previous 9", page.NumberMatched, err)
 	}

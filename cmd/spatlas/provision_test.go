@@ -54,7 +54,7 @@ func TestImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	countAssets := func() int64 {
-		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: "assets", Limit: 10,
+		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: spatlas.MustCollection("assets"), Limit: 10,
 			Filters: []spatlas.Filter{{Property: "source", Value: "test-community"}}})
 		if err != nil {
 			t.Fatal(err)

@@ -42,7 +42,7 @@ func TestLoadFixture(t *testing.T) {
 
 	// LAD aggregates, computed by hand from the fixture: E06000002 holds E01000007-9 with ranks
 	// 26000, 30500, 32800 and populations 1450, 1800, 1350; N = 32,844.
-	f, err := db.Feature(ctx, "iod2019-lad", "E06000002", nil, nil)
+	f, err := db.Feature(ctx, spatlas.MustCollection("iod2019-lad"), "E06000002", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestLoadFixture(t *testing.T) {
 	if props["lsoa_count"].(float64) != 3 || props["lsoa_decile1_count"].(float64) != 0 || props["population"].(float64) != 4600 {
 		t.Errorf("E06000002 props = %v", props)
 	}
-	f, err = db.Feature(ctx, "iod2019-lad", "E06000001", nil, nil)
+	f, err = db.Feature(ctx, spatlas.MustCollection("iod2019-lad"), "E06000001", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestLoadFixture(t *testing.T) {
 	checkFixtureGeography(t, db)
 
 	// Filters, bbox and zoom go through the real query.
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100,
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 100,
 		Filters: []spatlas.Filter{{Property: "imd_decile", Value: "1"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("imd_decile=1 matched %d returned %d, want 2 2", page.NumberMatched, page.NumberReturned)
 	}
 	z := 5
-	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100, Zoom: &z,
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 100, Zoom: &z,
 		BBox: &[4]float64{-1.2499, 54.5601, -1.2401, 54.5699}, Properties: []string{"code"}})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestLoadFixture(t *testing.T) {
 	// At zoom 4 a cell is wider than a fixture square: the squares vanish and their geometry is
 	// null, rather than falling back to full resolution.
 	z = 4
-	f, err = db.Feature(ctx, "iod2019-lsoa", "E01000001", &z, nil)
+	f, err = db.Feature(ctx, spatlas.MustCollection("iod2019-lsoa"), "E01000001", &z, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,16 +110,23 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("zoom 4 feature = %.200s, want a null geometry", f)
 	}
 
-	// Collections that are unknown, or known but not loaded, and absent features are not found.
-	for _, id := range []string{"nope", "iod2019-ward", "iod2025-lsoa"} {
-		if _, err := db.Features(ctx, spatlas.FeatureQuery{Collection: id, Limit: 1}); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+	// Collections that are unknown (the resolver says), or known but not loaded (the store
+	// says), and absent features are not found.
+	for _, id := range []string{"nope", "iod2019-ward"} {
+		if _, err := spatlas.CollectionByID(id); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+			t.Errorf("CollectionByID(%s): %v, want not found", id, err)
+		}
+	}
+	for _, id := range []string{"iod2025-lsoa"} {
+		c := spatlas.MustCollection(id)
+		if _, err := db.Features(ctx, spatlas.FeatureQuery{Collection: c, Limit: 1}); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 			t.Errorf("Features(%s): %v, want not found", id, err)
 		}
-		if _, err := db.Feature(ctx, id, "E01000001", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+		if _, err := db.Feature(ctx, c, "E01000001", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 			t.Errorf("Feature(%s): %v, want not found", id, err)
 		}
 	}
-	if _, err := db.Feature(ctx, "iod2019-lsoa", "E01999999", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+	if _, err := db.Feature(ctx, spatlas.MustCollection("iod2019-lsoa"), "E01999999", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 		t.Errorf("absent feature: %v, want not found", err)
 	}
 
@@ -168,7 +175,7 @@ func checkFixtureGeography(tb testing.TB, db *postgis.DB) {
 		{"iod2019-region", "E12000001", map[string]any{"name": "North East", "lsoa_count": 9.0, "lsoa_decile1_count": 2.0}},
 	}
 	for _, tt := range tests {
-		f, err := db.Feature(ctx, tt.collection, tt.code, nil, nil)
+		f, err := db.Feature(ctx, spatlas.MustCollection(tt.collection), tt.code, nil, nil)
 		if err != nil {
 			tb.Errorf("%s/%s: %v", tt.collection, tt.code, err)
 			continue
@@ -214,7 +221,7 @@ SELECT
 		{"iod2019-msoa", "lad_code", "E06000001", 2},
 		{"iod2019-lad", "region_code", "E12000001", 2},
 	} {
-		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: f.collection, Limit: 100,
+		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection(f.collection), Limit: 100,
 			Filters: []spatlas.Filter{{Property: f.property, Value: f.value}}})
 		if err != nil {
 			tb.Errorf("%s?%s=%s: %v", f.collection, f.property, f.value, err)
@@ -316,7 +323,7 @@ func TestLoadBadInput(t *testing.T) {
 			if g, _ := db.Generation(ctx); g != before {
 				t.Errorf("generation changed %d -> %d: the failed load changed data", before, g)
 			}
-			page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100})
+			page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 100})
 			if err != nil || page.NumberMatched != 9 {
 				t.Errorf("after the failed load: %d features, err %v; want the previous 9", page.NumberMatched, err)
 			}
@@ -339,7 +346,7 @@ func TestLoadWithoutBoundary(t *testing.T) {
 	if rep.WithoutDeprivation.Count != 1 || rep.WithoutDeprivation.Sample[0] != "E01099999" {
 		t.Errorf("without deprivation = %+v, want E01099999", rep.WithoutDeprivation)
 	}
-	f, err := db.Feature(context.Background(), "iod2019-lsoa", "E01000005", nil, nil)
+	f, err := db.Feature(context.Background(), spatlas.MustCollection("iod2019-lsoa"), "E01000005", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +371,7 @@ func TestLoadCancelled(t *testing.T) {
 		if g, _ := db.Generation(context.Background()); g != gen {
 			t.Fatalf("cancelled after %s: generation %d -> %d", after, gen, g)
 		}
-		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10})
+		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 10})
 		if err != nil || page.NumberMatched != 9 {
 			t.Fatalf("cancelled after %s: %d features, %v", after, page.NumberMatched, err)
 		}

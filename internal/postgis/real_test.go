@@ -171,12 +171,12 @@ SELECT
 		})
 	}
 	// Filtering by what holds an area: the LSOAs of one MSOA, the MSOAs of one district.
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10,
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 10,
 		Filters: []spatlas.Filter{{Property: "msoa_code", Value: "E02002488"}}})
 	if err != nil || page.NumberMatched != 4 {
 		t.Errorf("LSOAs of MSOA E02002488 (Hartlepool 006): %d, %v; want 4", page.NumberMatched, err)
 	}
-	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2025-msoa", Limit: 100,
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2025-msoa"), Limit: 100,
 		Filters: []spatlas.Filter{{Property: "region_code", Value: "E12000001"}, {Property: "lad_code", Value: "E06000001"}}})
 	if err != nil || page.NumberMatched != 11 {
 		t.Errorf("MSOAs 2021 of Hartlepool: %d, %v; want 11", page.NumberMatched, err)

@@ -333,7 +333,7 @@ func handleItem(svc spatlas.FeatureService, cat *catalog, logger *slog.Logger) h
 			writeError(w, r, logger, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID))
 			return
 		}
-		feature, err := svc.Feature(r.Context(), c.ID, id, zoom, props)
+		feature, err := svc.Feature(r.Context(), c, id, zoom, props)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return

@@ -75,7 +75,7 @@ func sortedKeys(v url.Values) []string {
 // parseItemsQuery checks the parameters of an items request against the collection and returns
 // the store query. Filters come out sorted by property name, properties in publication order.
 func parseItemsQuery(c spatlas.Collection, raw string) (spatlas.FeatureQuery, error) {
-	q := spatlas.FeatureQuery{Collection: c.ID, Limit: defaultLimit}
+	q := spatlas.FeatureQuery{Collection: c, Limit: defaultLimit}
 	v, err := parseQuery(raw)
 	if err != nil {
 		return q, err
@@ -106,7 +106,7 @@ func parseItemsQuery(c spatlas.Collection, raw string) (spatlas.FeatureQuery, er
 			q.Filters = append(q.Filters, f)
 		}
 		if err != nil {
-			return spatlas.FeatureQuery{Collection: c.ID}, err
+			return spatlas.FeatureQuery{Collection: c}, err
 		}
 	}
 	return q, nil

@@ -120,32 +120,11 @@ func collectionTitle(ed spatlas.Edition, level string) string {
 	return n + ", " + ed.ID
 }
 
-// collection resolves a collection id to its edition, level and properties without asking the
-// database: they follow from the id. Whether it is loaded, the feature queries say themselves,
-// so serving a request costs one round trip.
-func collection(id string) (spatlas.Collection, error) {
-	notFound := spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", id)
-	edition, level, ok := spatlas.ParseCollectionID(id)
-	if !ok {
-		return spatlas.Collection{}, notFound
-	}
-	ed, err := spatlas.EditionByID(edition)
-	props := spatlas.LevelProperties(level)
-	if err != nil || props == nil {
-		return spatlas.Collection{}, notFound
-	}
-	props = append(props, spatlas.MetricProperties(level, nil)...)
-	return spatlas.Collection{ID: id, Edition: ed, Level: level, Properties: props}, nil
-}
-
 // Features returns one page of features of a collection.
 func (s *Reader) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.FeaturePage, error) {
-	if isProvision(q.Collection) {
+	c := q.Collection
+	if isProvision(c.ID) {
 		return s.provisionFeatures(ctx, q)
-	}
-	c, err := collection(q.Collection)
-	if err != nil {
-		return spatlas.FeaturePage{}, err
 	}
 	var bbox [4]*float64
 	if q.BBox != nil {
@@ -168,30 +147,26 @@ func (s *Reader) Features(ctx context.Context, q spatlas.FeatureQuery) (spatlas.
 		"keep": q.Properties, "metrics": wantsMetrics(q.Properties),
 	}).Scan(&loaded, &page.NumberMatched, &page.NumberReturned, &page.Features)
 	if err == nil && !loaded {
-		return spatlas.FeaturePage{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", q.Collection)
+		return spatlas.FeaturePage{}, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", c.ID)
 	}
 	return page, pgdb.AppError(err)
 }
 
 // Feature returns one feature of a collection.
-func (s *Reader) Feature(ctx context.Context, collectionID, id string, zoom *int, properties []string) ([]byte, error) {
-	if isProvision(collectionID) {
-		return s.provisionFeature(ctx, collectionID, id, properties)
-	}
-	c, err := collection(collectionID)
-	if err != nil {
-		return nil, err
+func (s *Reader) Feature(ctx context.Context, c spatlas.Collection, id string, zoom *int, properties []string) ([]byte, error) {
+	if isProvision(c.ID) {
+		return s.provisionFeature(ctx, c, id, properties)
 	}
 	var loaded bool
 	var b []byte
-	err = s.db.Pool().QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), decimals(zoom), properties).Scan(&loaded, &b)
+	err := s.db.Pool().QueryRow(ctx, query("feature"), c.Edition.ID, c.Level, id, band(zoom), decimals(zoom), properties).Scan(&loaded, &b)
 	switch {
 	case err != nil:
 		return nil, pgdb.AppError(err)
 	case !loaded:
-		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", collectionID)
+		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no collection %q", c.ID)
 	case b == nil:
-		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collectionID)
+		return nil, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID)
 	}
 	return b, nil
 }

@@ -34,7 +34,7 @@ func (s *Reader) provisionCollections(ctx context.Context) ([]spatlas.Collection
 	}
 	cs := make([]spatlas.Collection, 0, len(rs))
 	for _, r := range rs {
-		c := provisionCollection(r.Kind)
+		c := spatlas.MustCollection(r.Kind)
 		c.Count = r.Count
 		if r.MinX != nil {
 			c.BBox = [4]float64{*r.MinX, *r.MinY, *r.MaxX, *r.MaxY}
@@ -42,18 +42,6 @@ func (s *Reader) provisionCollections(ctx context.Context) ([]spatlas.Collection
 		cs = append(cs, c)
 	}
 	return cs, nil
-}
-
-func provisionCollection(id string) spatlas.Collection {
-	c := spatlas.Collection{ID: id, Level: id, Properties: spatlas.ProvisionProperties(id)}
-	if id == spatlas.CollectionAssets {
-		c.Title = "Community assets"
-		c.Description = "Places people can be referred or signposted to, one category each, with every source record behind them; joined to the LSOAs of both editions"
-	} else {
-		c.Title = "Social prescribing link worker services"
-		c.Description = "Link worker provision at its base locations, with employer type and FTE; PCN workforce placed at member GP practices; joined to the LSOAs of both editions"
-	}
-	return c
 }
 
 // provisionFilter is the typed form of a provision collection's equality filters.
@@ -129,7 +117,7 @@ func (s *Reader) provisionPage(ctx context.Context, c spatlas.Collection, bbox *
 
 // provisionFeatures serves a page of the assets or services collection.
 func (s *Reader) provisionFeatures(ctx context.Context, q spatlas.FeatureQuery) (spatlas.FeaturePage, error) {
-	c := provisionCollection(q.Collection)
+	c := q.Collection
 	f, err := parseProvisionFilters(c, q.Filters)
 	if err != nil {
 		return spatlas.FeaturePage{}, err
@@ -138,13 +126,13 @@ func (s *Reader) provisionFeatures(ctx context.Context, q spatlas.FeatureQuery) 
 }
 
 // provisionFeature serves one asset or service.
-func (s *Reader) provisionFeature(ctx context.Context, collectionID, id string, properties []string) ([]byte, error) {
-	notFound := spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, collectionID)
+func (s *Reader) provisionFeature(ctx context.Context, c spatlas.Collection, id string, properties []string) ([]byte, error) {
+	notFound := spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", id, c.ID)
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
 		return nil, notFound
 	}
-	page, err := s.provisionPage(ctx, provisionCollection(collectionID), nil, provisionFilter{}, &n, 1, 0, properties)
+	page, err := s.provisionPage(ctx, c, nil, provisionFilter{}, &n, 1, 0, properties)
 	if err != nil {
 		return nil, err
 	}
