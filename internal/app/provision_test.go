@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestProvisionRealData checks the provision layers loaded from the real data: every row read is
 // accounted for, and the figures the sources document come out.
 func TestProvisionRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	reps, err := db.ProvisionReports(ctx)
 	if err != nil {

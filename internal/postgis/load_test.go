@@ -11,8 +11,8 @@ import (
 
 	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/postgis"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 const (
@@ -23,8 +23,8 @@ const (
 )
 
 func TestLoadFixture(t *testing.T) {
-	db := postgistest.DB(t, "load_fixture")
-	rep := load(t, db, postgistest.FixtureDir(t), true)
+	db := pgtest.DB(t, "load_fixture")
+	rep := load(t, db, pgtest.FixtureDir(t), true)
 	if rep.LSOAs != 9 || rep.Boundaries != 9 || rep.LADs != 2 || rep.ICBs != 0 || rep.MSOAs != 3 || rep.Regions != 1 {
 		t.Errorf("report = %d LSOAs, %d boundaries, %d MSOAs, %d LADs, %d ICBs, %d regions; want 9, 9, 3, 2, 0, 1",
 			rep.LSOAs, rep.Boundaries, rep.MSOAs, rep.LADs, rep.ICBs, rep.Regions)
@@ -132,10 +132,10 @@ func TestLoadFixture(t *testing.T) {
 
 	// A second load of unchanged files is skipped by provenance; a forced one is a new generation.
 	gen, _ := db.Generation(ctx)
-	if rep := load(t, db, postgistest.FixtureDir(t), false); !rep.Skipped {
+	if rep := load(t, db, pgtest.FixtureDir(t), false); !rep.Skipped {
 		t.Error("unchanged sources were loaded again")
 	}
-	rep = load(t, db, postgistest.FixtureDir(t), true)
+	rep = load(t, db, pgtest.FixtureDir(t), true)
 	if g, _ := db.Generation(ctx); g <= gen || rep.Generation != g {
 		t.Errorf("generation %d -> %d (report %d): want it to grow", gen, g, rep.Generation)
 	}
@@ -255,14 +255,14 @@ func load(tb testing.TB, db *postgis.DB, dir string, force bool) spatlas.LoadRep
 
 func tryLoad(ctx context.Context, db *postgis.DB, dir string, force bool) (spatlas.LoadReport, error) {
 	ed, _ := spatlas.EditionByID("iod2019")
-	return app.Load(ctx, db, dir, ed, force, postgistest.Logger(nil))
+	return app.Load(ctx, db, dir, ed, force, pgtest.Logger(nil))
 }
 
 // TestLoadBadInput checks that each kind of broken input fails with an error naming the file and
 // the place, and that the previously loaded data keeps serving unchanged.
 func TestLoadBadInput(t *testing.T) {
-	db := postgistest.DB(t, "load_bad")
-	load(t, db, postgistest.FixtureDir(t), true)
+	db := pgtest.DB(t, "load_bad")
+	load(t, db, pgtest.FixtureDir(t), true)
 	ctx := context.Background()
 	before, _ := db.Generation(ctx)
 
@@ -306,7 +306,7 @@ func TestLoadBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := postgistest.FixtureDir(t)
+			dir := pgtest.FixtureDir(t)
 			tt.break_(dir)
 			_, err := tryLoad(ctx, db, dir, true)
 			if err == nil {
@@ -334,8 +334,8 @@ func TestLoadBadInput(t *testing.T) {
 // TestLoadWithoutBoundary checks that deprivation rows with no boundary are loaded without a
 // geometry and counted, never dropped.
 func TestLoadWithoutBoundary(t *testing.T) {
-	db := postgistest.DB(t, "load_noboundary")
-	dir := postgistest.FixtureDir(t)
+	db := pgtest.DB(t, "load_noboundary")
+	dir := pgtest.FixtureDir(t)
 	p := filepath.Join(dir, geo)
 	b, _ := os.ReadFile(p)
 	os.WriteFile(p, []byte(strings.Replace(string(b), `"LSOA11CD": "E01000005"`, `"LSOA11CD": "E01099999"`, 1)), 0o644)
@@ -358,12 +358,12 @@ func TestLoadWithoutBoundary(t *testing.T) {
 // TestLoadCancelled checks that a load stopped part-way (as when the process is killed: the
 // transaction is never committed) leaves the previous data in place.
 func TestLoadCancelled(t *testing.T) {
-	db := postgistest.DB(t, "load_cancel")
-	load(t, db, postgistest.FixtureDir(t), true)
+	db := pgtest.DB(t, "load_cancel")
+	load(t, db, pgtest.FixtureDir(t), true)
 	gen, _ := db.Generation(context.Background())
 	for _, after := range []time.Duration{time.Millisecond, 20 * time.Millisecond, 60 * time.Millisecond} {
 		ctx, cancel := context.WithTimeout(context.Background(), after)
-		_, err := tryLoad(ctx, db, postgistest.FixtureDir(t), true)
+		_, err := tryLoad(ctx, db, pgtest.FixtureDir(t), true)
 		cancel()
 		if err == nil {
 			continue // finished in time; nothing to check

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/postgis"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // asset returns an asset at lon/lat in the fixture's grid (-1.25 to -1.22, 54.56 to 54.59).
@@ -50,8 +50,8 @@ func features(t *testing.T, db *postgis.DB, q spatlas.FeatureQuery) (featureColl
 // provisionDB returns a database with the fixture edition loaded and no provision data.
 func provisionDB(t *testing.T, name string) *postgis.DB {
 	t.Helper()
-	db := postgistest.DB(t, name)
-	postgistest.Load(t, db, postgistest.FixtureDir(t), "iod2019")
+	db := pgtest.DB(t, name)
+	pgtest.Load(t, db, pgtest.FixtureDir(t), "iod2019")
 	if _, err := db.Pool().Exec(context.Background(), "TRUNCATE provision_file, asset, asset_source, service"); err != nil {
 		t.Fatal(err)
 	}

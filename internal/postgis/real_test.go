@@ -6,8 +6,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestGeneralisedBandsOpenNoGaps checks on real boundaries that the zoom-band geometries keep
@@ -15,7 +15,7 @@ import (
 // LSOAs, so the union at a band may have at most the rings of the full-resolution union, and the
 // same area to within a fraction of a per cent.
 func TestGeneralisedBandsOpenNoGaps(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	conn, err := db.Pool().Acquire(ctx)
 	if err != nil {
@@ -57,7 +57,7 @@ SELECT ST_NRings(f.u), ST_NRings(b.u), ST_Area(f.u::geography), ST_Area(b.u::geo
 // surface, with the source recorded. Centroids were computed on full-resolution boundaries, so a
 // few lie just outside the 20 m generalised polygons, never far.
 func TestLSOAPoints(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	rows, err := db.Pool().Query(context.Background(), `
 SELECT edition, point_source, count(*), count(*) FILTER (WHERE NOT ST_Intersects(point, geom)),
        coalesce(max(ST_Distance(point, geom)), 0)
@@ -103,7 +103,7 @@ FROM lsoa GROUP BY 1, 2`)
 // Cherwell, in another region), every region has a shape covering its districts, and the
 // collections are listed.
 func TestGeographyLevelsRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	cs, err := db.Collections(ctx)
 	if err != nil {
@@ -189,7 +189,7 @@ SELECT
 // population-weighted means of the LSOAs', and InequalityRows gives every LSOA of England and of
 // a region with its population.
 func TestAnalysisStoreRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	for _, ed := range spatlas.Editions() {
 		t.Run(ed.ID, func(t *testing.T) {
@@ -271,7 +271,7 @@ WHERE edition = $1 AND ($2 = '' OR $2 = $3 OR region_code = $2)`, ed.ID, area, s
 // per 2,056 people within reach in iod2019), and the Isles of Scilly's one LSOA, E01019077,
 // which touches no other, has no Gi* z, p or flag rather than one from itself alone.
 func TestMetricFixesRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	var a, b float64
 	err := db.Pool().QueryRow(ctx, `SELECT

@@ -168,7 +168,7 @@ func LevelProperties(level string) []Property {
 
 // FeatureQuery selects features of one collection.
 type FeatureQuery struct {
-	Collection Collection // resolved: the store trusts it
+	Collection Collection  // resolved: the store trusts it
 	BBox       *[4]float64 // lon/lat: minx, miny, maxx, maxy
 	Limit      int
 	Offset     int

@@ -1,11 +1,11 @@
-// Package postgistest gives tests a real PostGIS database: one database per caller name on the
+// Package pgtest gives tests a real PostGIS database: one database per caller name on the
 // server that SPATLAS_TEST_DATABASE_URL points at (make test starts the private cluster and sets
 // it), migrated, and loaded with either the small fixture dataset embedded here or the real data
 // of SPATLAS_DATA.
 //
 // Without SPATLAS_TEST_DATABASE_URL the tests skip, unless SPATLAS_REQUIRE_DB=1, under which a
 // skip is a failure (CI sets it).
-package postgistest
+package pgtest
 
 import (
 	"context"
