@@ -186,7 +186,8 @@ func wantsMetrics(properties []string) bool {
 
 // filterJSON turns equality filters into JSON objects for jsonb containment, typed as the
 // properties are stored so that imd_decile=1 matches the number 1: one for the area's own
-// properties, one for its metrics.
+// properties, one for its metrics. The filters arrive checked against the collection (each names
+// a queryable property, its value of the property's type), so they are only converted here.
 func filterJSON(c spatlas.Collection, fs []spatlas.Filter) (own, metrics []byte, err error) {
 	if len(fs) == 0 {
 		return nil, nil, nil
@@ -195,10 +196,7 @@ func filterJSON(c spatlas.Collection, fs []spatlas.Filter) (own, metrics []byte,
 	mm := make(map[string]any)
 	seen := make(map[string]string, len(fs))
 	for _, f := range fs {
-		p, ok := c.Property(f.Property)
-		if !ok || !p.Queryable {
-			return nil, nil, spatlas.Errorf(spatlas.EINVALID, "%q is not a queryable property of %s", f.Property, c.ID)
-		}
+		p, _ := c.Property(f.Property)
 		if prev, dup := seen[f.Property]; dup && prev != f.Value {
 			return []byte(`{"__no_property__":true}`), nil, nil // two values for one property match nothing
 		}

@@ -51,13 +51,12 @@ type provisionFilter struct {
 	pcn, practice               *string
 }
 
-func parseProvisionFilters(c spatlas.Collection, fs []spatlas.Filter) (provisionFilter, error) {
+// parseProvisionFilters types the filters of the assets or services collection. They arrive
+// checked against the collection (each names a queryable property); provider types are checked
+// here, where the list of them is known.
+func parseProvisionFilters(fs []spatlas.Filter) (provisionFilter, error) {
 	var f provisionFilter
 	for _, x := range fs {
-		p, ok := c.Property(x.Property)
-		if !ok || !p.Queryable {
-			return f, spatlas.Errorf(spatlas.EINVALID, "%q is not a queryable property of %s", x.Property, c.ID)
-		}
 		v := x.Value
 		switch x.Property {
 		case "category", "provider_type":
@@ -118,7 +117,7 @@ func (s *Reader) provisionPage(ctx context.Context, c spatlas.Collection, bbox *
 // provisionFeatures serves a page of the assets or services collection.
 func (s *Reader) provisionFeatures(ctx context.Context, q spatlas.FeatureQuery) (spatlas.FeaturePage, error) {
 	c := q.Collection
-	f, err := parseProvisionFilters(c, q.Filters)
+	f, err := parseProvisionFilters(q.Filters)
 	if err != nil {
 		return spatlas.FeaturePage{}, err
 	}
