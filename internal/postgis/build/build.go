@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,7 +62,7 @@ type build struct {
 	edition string
 	p       spatlas.BuildParams
 	force   bool
-	logger  interface{ Debug(string, ...any) }
+	logger  *slog.Logger
 	in      inputs
 	rep     spatlas.BuildReport
 }

@@ -75,9 +75,9 @@ type load struct {
 func (l *load) copy(ctx context.Context) error {
 	err := pgdb.ExecAll(ctx, l.tx,
 		pgdb.NoTimeout(),
-		pgdb.Stmt{Name: "lock", SQL: query("lock"), Args: []any{l.d.Edition.ID}},
-		pgdb.Stmt{Name: "stage_lsoa", SQL: query("stage_lsoa")},
-		pgdb.Stmt{Name: "stage_geom", SQL: query("stage_geom")})
+		stmt("lock", l.d.Edition.ID),
+		stmt("stage_lsoa"),
+		stmt("stage_geom"))
 	if err != nil {
 		return fmt.Errorf("stage %s: %w", l.d.Edition.ID, err)
 	}
@@ -128,8 +128,8 @@ func (l *load) insert(ctx context.Context) error {
 		return err
 	}
 	err := pgdb.ExecAll(ctx, tx,
-		pgdb.Stmt{Name: "insert_lsoa", SQL: query("insert_lsoa"), Args: []any{ed.ID}},
-		pgdb.Stmt{Name: "insert_area_lsoa", SQL: query("insert_area_lsoa"), Args: []any{ed.ID}})
+		stmt("insert_lsoa", ed.ID),
+		stmt("insert_area_lsoa", ed.ID))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,11 @@ var queries embed.FS
 // query returns the text of sql/<name>.sql.
 func query(name string) string { return pgdb.Query(queries, name) }
 
+// stmt is sql/<name>.sql with its arguments.
+func stmt(name string, args ...any) pgdb.Stmt {
+	return pgdb.Stmt{Name: name, SQL: query(name), Args: args}
+}
+
 // Loader loads editions into the database.
 type Loader struct{ db *pgdb.DB }
 
