@@ -214,7 +214,7 @@ func (b *bench) cold(ctx context.Context, client *http.Client, features int) (ve
 	}
 	defer cold.stop()
 	z := itemsZoom
-	q := spatlas.FeatureQuery{Collection: itemsCollection, BBox: itemsBBox(), Limit: itemsLimit, Zoom: &z}
+	q := spatlas.FeatureQuery{Collection: spatlas.MustCollection(itemsCollection), BBox: itemsBBox(), Limit: itemsLimit, Zoom: &z}
 	httpSide := func() (time.Duration, error) {
 		start := time.Now()
 		_, _, err := get(ctx, client, cold.url+itemsPath)

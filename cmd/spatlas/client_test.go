@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // needTool returns the path of a command the test needs, skipping without it (failing under
@@ -31,8 +31,8 @@ func needTool(t *testing.T, name string) string {
 // every collection, the right counts, and page through a whole collection.
 func TestOGCClient(t *testing.T) {
 	ogrinfo, ogr2ogr := needTool(t, "ogrinfo"), needTool(t, "ogr2ogr")
-	postgistest.Real(t)
-	base := startServer(t, postgistest.URL(t, "real"))
+	pgtest.Real(t)
+	base := startServer(t, pgtest.URL(t, "real"))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	src := "OAPIF:" + base + "/ogc"

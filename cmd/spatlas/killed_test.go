@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestMain lets a test run the spatlas command in a child process: with SPATLAS_TEST_MAIN set,
@@ -82,9 +82,9 @@ func writeSyntheticIoD2019(t *testing.T, n int) string {
 // TestKilledLoadKeepsData kills a load with SIGKILL while its transaction is open and checks that
 // the previous data is still what serves, and that the next load works.
 func TestKilledLoadKeepsData(t *testing.T) {
-	db := postgistest.DB(t, "killed")
-	url := postgistest.URL(t, "killed")
-	postgistest.Load(t, db, postgistest.FixtureDir(t), "iod2019")
+	db := pgtest.DB(t, "killed")
+	url := pgtest.URL(t, "killed")
+	pgtest.Load(t, db, pgtest.FixtureDir(t), "iod2019")
 	ctx := context.Background()
 	gen, err := db.Generation(ctx)
 	if err != nil {
@@ -124,7 +124,7 @@ func TestKilledLoadKeepsData(t *testing.T) {
 	if g, _ := db.Generation(ctx); g != gen {
 		t.Errorf("generation %d -> %d after a killed load", gen, g)
 	}
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10})
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 10})
 	if err != nil || page.NumberMatched != 9 {
 		t.Errorf("after a killed load: %d features, %v; want the previous 9", page.NumberMatched, err)
 	}
@@ -134,7 +134,7 @@ func TestKilledLoadKeepsData(t *testing.T) {
 	defer cancel()
 	env := map[string]string{"DATABASE_URL": url, "SPATLAS_LOG_LEVEL": "warn"}
 	var out strings.Builder
-	err = run(lctx, []string{"load", "-force", "-edition", "iod2019", "-data", postgistest.FixtureDir(t)},
+	err = run(lctx, []string{"load", "-force", "-edition", "iod2019", "-data", pgtest.FixtureDir(t)},
 		func(k string) string { return env[k] }, strings.NewReader(""), &out, &out)
 	if err != nil {
 		t.Fatalf("load after the killed one: %v\n%s", err, out.String())

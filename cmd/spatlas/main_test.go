@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // startServer runs "spatlas serve" through run, as main does, on a free port against the
@@ -81,8 +81,8 @@ func getJSON(t *testing.T, url string, v any) *http.Response {
 
 // TestServeRealData runs the server on the real national data and checks what a user sees.
 func TestServeRealData(t *testing.T) {
-	postgistest.Real(t)
-	base := startServer(t, postgistest.URL(t, "real"))
+	pgtest.Real(t)
+	base := startServer(t, pgtest.URL(t, "real"))
 
 	var ready map[string]any
 	if resp := getJSON(t, base+"/readyz", &ready); resp.StatusCode != http.StatusOK {
@@ -166,14 +166,14 @@ func TestServeRealData(t *testing.T) {
 // TestMapInBrowser opens the map in headless Chromium (web/e2e, playwright-core) against the real
 // server and data: the choropleth renders, an LSOA click opens its popup, the edition switches.
 func TestMapInBrowser(t *testing.T) {
-	postgistest.Real(t)
+	pgtest.Real(t)
 	if _, err := os.Stat("../../web/dist/index.html"); err != nil {
 		if os.Getenv("SPATLAS_REQUIRE_DB") == "1" {
 			t.Fatal("front end not built (make builds it)")
 		}
 		t.Skip("front end not built: run make")
 	}
-	base := startServer(t, postgistest.URL(t, "real"))
+	base := startServer(t, pgtest.URL(t, "real"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "npm", "test")

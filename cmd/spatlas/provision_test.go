@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // runCmd runs a spatlas command against a database and returns what it printed.
@@ -26,9 +26,9 @@ func runCmd(t *testing.T, dbURL string, args ...string) (stdout, stderr string, 
 // TestImport imports a user's asset file, then a broken version of it, which must fail with the
 // file, line and reason and leave the first import serving.
 func TestImport(t *testing.T) {
-	db := postgistest.DB(t, "import")
-	postgistest.Load(t, db, postgistest.FixtureDir(t), "iod2019")
-	url := postgistest.URL(t, "import")
+	db := pgtest.DB(t, "import")
+	pgtest.Load(t, db, pgtest.FixtureDir(t), "iod2019")
+	url := pgtest.URL(t, "import")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "community.csv")
 	good := "Name,Type,Latitude,Longitude,Postcode\n" +
@@ -54,7 +54,7 @@ func TestImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	countAssets := func() int64 {
-		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: "assets", Limit: 10,
+		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: spatlas.MustCollection("assets"), Limit: 10,
 			Filters: []spatlas.Filter{{Property: "source", Value: "test-community"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -109,8 +109,8 @@ func TestImport(t *testing.T) {
 
 // TestProvisionAPI checks the provision endpoints on the real data.
 func TestProvisionAPI(t *testing.T) {
-	postgistest.Real(t)
-	base := startServer(t, postgistest.URL(t, "real"))
+	pgtest.Real(t)
+	base := startServer(t, pgtest.URL(t, "real"))
 
 	var reps []map[string]any
 	if resp := getJSON(t, base+"/api/load-reports", &reps); resp.StatusCode != http.StatusOK {

@@ -9,16 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestShutdownFinishesRequests sends a large request, then signals the server to stop while it
 // is being answered: the request must complete in full (graceful shutdown), not end as an empty
 // response that a cache could keep.
 func TestShutdownFinishesRequests(t *testing.T) {
-	postgistest.Real(t)
+	pgtest.Real(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	env := map[string]string{"DATABASE_URL": postgistest.URL(t, "real"), "SPATLAS_LOG_LEVEL": "error"}
+	env := map[string]string{"DATABASE_URL": pgtest.URL(t, "real"), "SPATLAS_LOG_LEVEL": "error"}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/app"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // fakeEditions is an edition store in memory: it keeps the sources of each load.
@@ -41,7 +41,7 @@ func (s *fakeEditions) LoadEdition(ctx context.Context, d spatlas.EditionData) (
 // the first load reads every file, the second is skipped as unchanged, force loads again, and a
 // store error comes back naming the edition.
 func TestLoadEditions(t *testing.T) {
-	dir := postgistest.FixtureDir(t)
+	dir := pgtest.FixtureDir(t)
 	ed, err := spatlas.EditionByID("iod2019")
 	if err != nil {
 		t.Fatal(err)

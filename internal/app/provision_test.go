@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestProvisionRealData checks the provision layers loaded from the real data: every row read is
 // accounted for, and the figures the sources document come out.
 func TestProvisionRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	reps, err := db.ProvisionReports(ctx)
 	if err != nil {
@@ -81,7 +81,7 @@ func TestProvisionRealData(t *testing.T) {
 	if wf.Kind != spatlas.KindServices || wf.Loaded < 5000 || wf.Unlocated.Count == 0 {
 		t.Errorf("pcn-workforce: kind %s, %d loaded, %d unlocated", wf.Kind, wf.Loaded, wf.Unlocated.Count)
 	}
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.CollectionServices, Limit: 10000})
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection(spatlas.CollectionServices), Limit: 10000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestProvisionRealData(t *testing.T) {
 	// ten boroughs; libraries named by three sources are one asset with three source records.
 	one := func(filters ...spatlas.Filter) map[string]any {
 		t.Helper()
-		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.CollectionAssets, Limit: 5000, Filters: filters})
+		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection(spatlas.CollectionAssets), Limit: 5000, Filters: filters})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestProvisionRealData(t *testing.T) {
 	if lib == nil || lib["name"] != "Norfolk and Norwich Millennium Library" {
 		t.Errorf("node/299412199 in Norwich (E07000148): %v", lib)
 	}
-	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.CollectionAssets, Limit: 1000,
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection(spatlas.CollectionAssets), Limit: 1000,
 		Filters: []spatlas.Filter{{Property: "source", Value: "greater-manchester-assets"}, {Property: "category", Value: "food"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func TestProvisionRealData(t *testing.T) {
 	if len(food) < 150 || outside > 2 {
 		t.Errorf("%d Greater Manchester food banks, %d of them outside its ten boroughs", len(food), outside)
 	}
-	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.CollectionAssets, Limit: 10000,
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection(spatlas.CollectionAssets), Limit: 10000,
 		Filters: []spatlas.Filter{{Property: "category", Value: "learning-work"}, {Property: "lad_code", Value: "E08000009"}}})
 	if err != nil {
 		t.Fatal(err)

@@ -9,8 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 //go:embed testdata/e2sfca.sql
@@ -47,7 +47,7 @@ var workedExample string
 // Plain 2SFCA (W = 1): R1 = 1/3000, R2 = 1/2500, R3 = 1/2000; per 1,000: A1 = 0.333333,
 // A2 = 0.733333, A3 = 0.9, A4 = 0.5.
 func TestE2SFCAWorkedExample(t *testing.T) {
-	db := postgistest.DB(t, "e2sfca")
+	db := pgtest.DB(t, "e2sfca")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	unlock, err := db.Lock(ctx, "spatlas.test.e2sfca")
@@ -128,6 +128,20 @@ func TestE2SFCAWorkedExample(t *testing.T) {
 				g.underserved != w.underserved || g.lwFTE != w.lwFTE || g.caseload != w.caseload {
 				t.Errorf("%s: got %+v\nwant %+v", code, g, w)
 			}
+		}
+	})
+
+	t.Run("no neighbour, no Gi*", func(t *testing.T) {
+		// The four squares touch none of the others: a z of each from itself alone would say
+		// nothing, so none has one (METHODS.md, "Gap and underserved areas").
+		var withZ int
+		err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM lsoa_metric
+			WHERE edition = 'iod2019' AND (gi_z IS NOT NULL OR gi_p IS NOT NULL OR gi_sig IS NOT NULL)`).Scan(&withZ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withZ != 0 {
+			t.Errorf("%d isolated LSOAs have a Gi* z, p or flag; want none", withZ)
 		}
 	})
 

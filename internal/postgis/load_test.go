@@ -11,8 +11,8 @@ import (
 
 	"github.com/spatlas/spatlas/internal/app"
 	"github.com/spatlas/spatlas/internal/postgis"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 const (
@@ -23,8 +23,8 @@ const (
 )
 
 func TestLoadFixture(t *testing.T) {
-	db := postgistest.DB(t, "load_fixture")
-	rep := load(t, db, postgistest.FixtureDir(t), true)
+	db := pgtest.DB(t, "load_fixture")
+	rep := load(t, db, pgtest.FixtureDir(t), true)
 	if rep.LSOAs != 9 || rep.Boundaries != 9 || rep.LADs != 2 || rep.ICBs != 0 || rep.MSOAs != 3 || rep.Regions != 1 {
 		t.Errorf("report = %d LSOAs, %d boundaries, %d MSOAs, %d LADs, %d ICBs, %d regions; want 9, 9, 3, 2, 0, 1",
 			rep.LSOAs, rep.Boundaries, rep.MSOAs, rep.LADs, rep.ICBs, rep.Regions)
@@ -42,7 +42,7 @@ func TestLoadFixture(t *testing.T) {
 
 	// LAD aggregates, computed by hand from the fixture: E06000002 holds E01000007-9 with ranks
 	// 26000, 30500, 32800 and populations 1450, 1800, 1350; N = 32,844.
-	f, err := db.Feature(ctx, "iod2019-lad", "E06000002", nil, nil)
+	f, err := db.Feature(ctx, spatlas.MustCollection("iod2019-lad"), "E06000002", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestLoadFixture(t *testing.T) {
 	if props["lsoa_count"].(float64) != 3 || props["lsoa_decile1_count"].(float64) != 0 || props["population"].(float64) != 4600 {
 		t.Errorf("E06000002 props = %v", props)
 	}
-	f, err = db.Feature(ctx, "iod2019-lad", "E06000001", nil, nil)
+	f, err = db.Feature(ctx, spatlas.MustCollection("iod2019-lad"), "E06000001", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestLoadFixture(t *testing.T) {
 	checkFixtureGeography(t, db)
 
 	// Filters, bbox and zoom go through the real query.
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100,
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 100,
 		Filters: []spatlas.Filter{{Property: "imd_decile", Value: "1"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("imd_decile=1 matched %d returned %d, want 2 2", page.NumberMatched, page.NumberReturned)
 	}
 	z := 5
-	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100, Zoom: &z,
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 100, Zoom: &z,
 		BBox: &[4]float64{-1.2499, 54.5601, -1.2401, 54.5699}, Properties: []string{"code"}})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestLoadFixture(t *testing.T) {
 	// At zoom 4 a cell is wider than a fixture square: the squares vanish and their geometry is
 	// null, rather than falling back to full resolution.
 	z = 4
-	f, err = db.Feature(ctx, "iod2019-lsoa", "E01000001", &z, nil)
+	f, err = db.Feature(ctx, spatlas.MustCollection("iod2019-lsoa"), "E01000001", &z, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,25 +110,32 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("zoom 4 feature = %.200s, want a null geometry", f)
 	}
 
-	// Collections that are unknown, or known but not loaded, and absent features are not found.
-	for _, id := range []string{"nope", "iod2019-ward", "iod2025-lsoa"} {
-		if _, err := db.Features(ctx, spatlas.FeatureQuery{Collection: id, Limit: 1}); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+	// Collections that are unknown (the resolver says), or known but not loaded (the store
+	// says), and absent features are not found.
+	for _, id := range []string{"nope", "iod2019-ward"} {
+		if _, err := spatlas.CollectionByID(id); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+			t.Errorf("CollectionByID(%s): %v, want not found", id, err)
+		}
+	}
+	for _, id := range []string{"iod2025-lsoa"} {
+		c := spatlas.MustCollection(id)
+		if _, err := db.Features(ctx, spatlas.FeatureQuery{Collection: c, Limit: 1}); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 			t.Errorf("Features(%s): %v, want not found", id, err)
 		}
-		if _, err := db.Feature(ctx, id, "E01000001", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+		if _, err := db.Feature(ctx, c, "E01000001", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 			t.Errorf("Feature(%s): %v, want not found", id, err)
 		}
 	}
-	if _, err := db.Feature(ctx, "iod2019-lsoa", "E01999999", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
+	if _, err := db.Feature(ctx, spatlas.MustCollection("iod2019-lsoa"), "E01999999", nil, nil); spatlas.ErrorCode(err) != spatlas.ENOTFOUND {
 		t.Errorf("absent feature: %v, want not found", err)
 	}
 
 	// A second load of unchanged files is skipped by provenance; a forced one is a new generation.
 	gen, _ := db.Generation(ctx)
-	if rep := load(t, db, postgistest.FixtureDir(t), false); !rep.Skipped {
+	if rep := load(t, db, pgtest.FixtureDir(t), false); !rep.Skipped {
 		t.Error("unchanged sources were loaded again")
 	}
-	rep = load(t, db, postgistest.FixtureDir(t), true)
+	rep = load(t, db, pgtest.FixtureDir(t), true)
 	if g, _ := db.Generation(ctx); g <= gen || rep.Generation != g {
 		t.Errorf("generation %d -> %d (report %d): want it to grow", gen, g, rep.Generation)
 	}
@@ -168,7 +175,7 @@ func checkFixtureGeography(tb testing.TB, db *postgis.DB) {
 		{"iod2019-region", "E12000001", map[string]any{"name": "North East", "lsoa_count": 9.0, "lsoa_decile1_count": 2.0}},
 	}
 	for _, tt := range tests {
-		f, err := db.Feature(ctx, tt.collection, tt.code, nil, nil)
+		f, err := db.Feature(ctx, spatlas.MustCollection(tt.collection), tt.code, nil, nil)
 		if err != nil {
 			tb.Errorf("%s/%s: %v", tt.collection, tt.code, err)
 			continue
@@ -214,7 +221,7 @@ SELECT
 		{"iod2019-msoa", "lad_code", "E06000001", 2},
 		{"iod2019-lad", "region_code", "E12000001", 2},
 	} {
-		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: f.collection, Limit: 100,
+		page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection(f.collection), Limit: 100,
 			Filters: []spatlas.Filter{{Property: f.property, Value: f.value}}})
 		if err != nil {
 			tb.Errorf("%s?%s=%s: %v", f.collection, f.property, f.value, err)
@@ -248,14 +255,14 @@ func load(tb testing.TB, db *postgis.DB, dir string, force bool) spatlas.LoadRep
 
 func tryLoad(ctx context.Context, db *postgis.DB, dir string, force bool) (spatlas.LoadReport, error) {
 	ed, _ := spatlas.EditionByID("iod2019")
-	return app.Load(ctx, db, dir, ed, force, postgistest.Logger(nil))
+	return app.Load(ctx, db, dir, ed, force, pgtest.Logger(nil))
 }
 
 // TestLoadBadInput checks that each kind of broken input fails with an error naming the file and
 // the place, and that the previously loaded data keeps serving unchanged.
 func TestLoadBadInput(t *testing.T) {
-	db := postgistest.DB(t, "load_bad")
-	load(t, db, postgistest.FixtureDir(t), true)
+	db := pgtest.DB(t, "load_bad")
+	load(t, db, pgtest.FixtureDir(t), true)
 	ctx := context.Background()
 	before, _ := db.Generation(ctx)
 
@@ -299,7 +306,7 @@ func TestLoadBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := postgistest.FixtureDir(t)
+			dir := pgtest.FixtureDir(t)
 			tt.break_(dir)
 			_, err := tryLoad(ctx, db, dir, true)
 			if err == nil {
@@ -316,7 +323,7 @@ func TestLoadBadInput(t *testing.T) {
 			if g, _ := db.Generation(ctx); g != before {
 				t.Errorf("generation changed %d -> %d: the failed load changed data", before, g)
 			}
-			page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 100})
+			page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 100})
 			if err != nil || page.NumberMatched != 9 {
 				t.Errorf("after the failed load: %d features, err %v; want the previous 9", page.NumberMatched, err)
 			}
@@ -327,8 +334,8 @@ func TestLoadBadInput(t *testing.T) {
 // TestLoadWithoutBoundary checks that deprivation rows with no boundary are loaded without a
 // geometry and counted, never dropped.
 func TestLoadWithoutBoundary(t *testing.T) {
-	db := postgistest.DB(t, "load_noboundary")
-	dir := postgistest.FixtureDir(t)
+	db := pgtest.DB(t, "load_noboundary")
+	dir := pgtest.FixtureDir(t)
 	p := filepath.Join(dir, geo)
 	b, _ := os.ReadFile(p)
 	os.WriteFile(p, []byte(strings.Replace(string(b), `"LSOA11CD": "E01000005"`, `"LSOA11CD": "E01099999"`, 1)), 0o644)
@@ -339,7 +346,7 @@ func TestLoadWithoutBoundary(t *testing.T) {
 	if rep.WithoutDeprivation.Count != 1 || rep.WithoutDeprivation.Sample[0] != "E01099999" {
 		t.Errorf("without deprivation = %+v, want E01099999", rep.WithoutDeprivation)
 	}
-	f, err := db.Feature(context.Background(), "iod2019-lsoa", "E01000005", nil, nil)
+	f, err := db.Feature(context.Background(), spatlas.MustCollection("iod2019-lsoa"), "E01000005", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,12 +358,12 @@ func TestLoadWithoutBoundary(t *testing.T) {
 // TestLoadCancelled checks that a load stopped part-way (as when the process is killed: the
 // transaction is never committed) leaves the previous data in place.
 func TestLoadCancelled(t *testing.T) {
-	db := postgistest.DB(t, "load_cancel")
-	load(t, db, postgistest.FixtureDir(t), true)
+	db := pgtest.DB(t, "load_cancel")
+	load(t, db, pgtest.FixtureDir(t), true)
 	gen, _ := db.Generation(context.Background())
 	for _, after := range []time.Duration{time.Millisecond, 20 * time.Millisecond, 60 * time.Millisecond} {
 		ctx, cancel := context.WithTimeout(context.Background(), after)
-		_, err := tryLoad(ctx, db, postgistest.FixtureDir(t), true)
+		_, err := tryLoad(ctx, db, pgtest.FixtureDir(t), true)
 		cancel()
 		if err == nil {
 			continue // finished in time; nothing to check
@@ -364,7 +371,7 @@ func TestLoadCancelled(t *testing.T) {
 		if g, _ := db.Generation(context.Background()); g != gen {
 			t.Fatalf("cancelled after %s: generation %d -> %d", after, gen, g)
 		}
-		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10})
+		page, err := db.Features(context.Background(), spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 10})
 		if err != nil || page.NumberMatched != 9 {
 			t.Fatalf("cancelled after %s: %d features, %v", after, page.NumberMatched, err)
 		}

@@ -6,17 +6,17 @@ import (
 	"time"
 
 	"github.com/spatlas/spatlas/internal/postgis"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestLockOutwaitsStatementTimeout checks that waiting for a lock held by another process is
 // bounded by the caller's context, not by the statement timeout of serving connections: test
 // binaries wait minutes for one another's loads.
 func TestLockOutwaitsStatementTimeout(t *testing.T) {
-	url := postgistest.URL(t, "lock")
+	url := pgtest.URL(t, "lock")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db, err := postgis.Open(ctx, url, postgistest.Logger(t), postgis.Options{StatementTimeout: 200 * time.Millisecond})
+	db, err := postgis.Open(ctx, url, pgtest.Logger(t), postgis.Options{StatementTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

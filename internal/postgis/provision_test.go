@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/postgis"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // asset returns an asset at lon/lat in the fixture's grid (-1.25 to -1.22, 54.56 to 54.59).
@@ -50,8 +50,8 @@ func features(t *testing.T, db *postgis.DB, q spatlas.FeatureQuery) (featureColl
 // provisionDB returns a database with the fixture edition loaded and no provision data.
 func provisionDB(t *testing.T, name string) *postgis.DB {
 	t.Helper()
-	db := postgistest.DB(t, name)
-	postgistest.Load(t, db, postgistest.FixtureDir(t), "iod2019")
+	db := pgtest.DB(t, name)
+	pgtest.Load(t, db, pgtest.FixtureDir(t), "iod2019")
 	if _, err := db.Pool().Exec(context.Background(), "TRUNCATE provision_file, asset, asset_source, service"); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestLoadAssets(t *testing.T) {
 	if rep.Merged != 1 {
 		t.Errorf("second file: merged %d, want 1 (same normalised name, 25 m away)", rep.Merged)
 	}
-	fc, n := features(t, db, spatlas.FeatureQuery{Collection: "assets"})
+	fc, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("assets")})
 	if n != 6 {
 		t.Fatalf("assets = %d, want 6 (7 rows of a.csv, one merged, and b.geojson merged)", n)
 	}
@@ -117,14 +117,14 @@ func TestLoadAssets(t *testing.T) {
 	if _, err := db.LoadImport(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	if _, n := features(t, db, spatlas.FeatureQuery{Collection: "assets"}); n != 6 {
+	if _, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("assets")}); n != 6 {
 		t.Errorf("after reload: %d assets, want 6", n)
 	}
 	bad := assetImport("a.csv", asset(2, "Only one", "", -1.245, 54.565))
 	if _, err := db.LoadImport(ctx, bad); err == nil {
 		t.Error("load of an asset without a category succeeded")
 	}
-	if _, n := features(t, db, spatlas.FeatureQuery{Collection: "assets"}); n != 6 {
+	if _, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("assets")}); n != 6 {
 		t.Errorf("after a failed load: %d assets, want 6", n)
 	}
 
@@ -143,7 +143,7 @@ func TestLoadAssets(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, n := features(t, db, spatlas.FeatureQuery{Collection: "assets", Filters: tc.filters, BBox: tc.bbox}); n != tc.want {
+			if _, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("assets"), Filters: tc.filters, BBox: tc.bbox}); n != tc.want {
 				t.Errorf("matched %d, want %d", n, tc.want)
 			}
 		})
@@ -174,7 +174,7 @@ func TestLoadServices(t *testing.T) {
 	if _, err := db.LoadImport(ctx, im); err != nil {
 		t.Fatal(err)
 	}
-	fc, n := features(t, db, spatlas.FeatureQuery{Collection: "services"})
+	fc, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("services")})
 	if n != 3 {
 		t.Fatalf("services = %d, want 3", n)
 	}
@@ -188,7 +188,7 @@ func TestLoadServices(t *testing.T) {
 	if p := got["Advice centre"]; p["caseload"] != float64(125) {
 		t.Errorf("caseload 123 published as %v, want 125", p["caseload"])
 	}
-	if _, n := features(t, db, spatlas.FeatureQuery{Collection: "services", Filters: []spatlas.Filter{{Property: "provider_type", Value: "vcs,la"}}}); n != 2 {
+	if _, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("services"), Filters: []spatlas.Filter{{Property: "provider_type", Value: "vcs,la"}}}); n != 2 {
 		t.Errorf("vcs,la = %d services, want 2", n)
 	}
 
@@ -199,7 +199,7 @@ func TestLoadServices(t *testing.T) {
 	if _, err := db.LoadImport(ctx, &bad); err == nil || !strings.Contains(err.Error(), "services.csv") {
 		t.Errorf("load with a negative FTE: err = %v, want an error naming the file", err)
 	}
-	if _, n := features(t, db, spatlas.FeatureQuery{Collection: "services"}); n != 3 {
+	if _, n := features(t, db, spatlas.FeatureQuery{Collection: spatlas.MustCollection("services")}); n != 3 {
 		t.Errorf("after a failed load: %d services, want 3", n)
 	}
 }

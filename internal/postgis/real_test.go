@@ -6,8 +6,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // TestGeneralisedBandsOpenNoGaps checks on real boundaries that the zoom-band geometries keep
@@ -15,7 +15,7 @@ import (
 // LSOAs, so the union at a band may have at most the rings of the full-resolution union, and the
 // same area to within a fraction of a per cent.
 func TestGeneralisedBandsOpenNoGaps(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	conn, err := db.Pool().Acquire(ctx)
 	if err != nil {
@@ -57,7 +57,7 @@ SELECT ST_NRings(f.u), ST_NRings(b.u), ST_Area(f.u::geography), ST_Area(b.u::geo
 // surface, with the source recorded. Centroids were computed on full-resolution boundaries, so a
 // few lie just outside the 20 m generalised polygons, never far.
 func TestLSOAPoints(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	rows, err := db.Pool().Query(context.Background(), `
 SELECT edition, point_source, count(*), count(*) FILTER (WHERE NOT ST_Intersects(point, geom)),
        coalesce(max(ST_Distance(point, geom)), 0)
@@ -103,7 +103,7 @@ FROM lsoa GROUP BY 1, 2`)
 // Cherwell, in another region), every region has a shape covering its districts, and the
 // collections are listed.
 func TestGeographyLevelsRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	cs, err := db.Collections(ctx)
 	if err != nil {
@@ -171,12 +171,12 @@ SELECT
 		})
 	}
 	// Filtering by what holds an area: the LSOAs of one MSOA, the MSOAs of one district.
-	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2019-lsoa", Limit: 10,
+	page, err := db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2019-lsoa"), Limit: 10,
 		Filters: []spatlas.Filter{{Property: "msoa_code", Value: "E02002488"}}})
 	if err != nil || page.NumberMatched != 4 {
 		t.Errorf("LSOAs of MSOA E02002488 (Hartlepool 006): %d, %v; want 4", page.NumberMatched, err)
 	}
-	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: "iod2025-msoa", Limit: 100,
+	page, err = db.Features(ctx, spatlas.FeatureQuery{Collection: spatlas.MustCollection("iod2025-msoa"), Limit: 100,
 		Filters: []spatlas.Filter{{Property: "region_code", Value: "E12000001"}, {Property: "lad_code", Value: "E06000001"}}})
 	if err != nil || page.NumberMatched != 11 {
 		t.Errorf("MSOAs 2021 of Hartlepool: %d, %v; want 11", page.NumberMatched, err)
@@ -189,7 +189,7 @@ SELECT
 // population-weighted means of the LSOAs', and InequalityRows gives every LSOA of England and of
 // a region with its population.
 func TestAnalysisStoreRealData(t *testing.T) {
-	db := postgistest.Real(t)
+	db := pgtest.Real(t)
 	ctx := context.Background()
 	for _, ed := range spatlas.Editions() {
 		t.Run(ed.ID, func(t *testing.T) {
@@ -263,5 +263,35 @@ WHERE edition = $1 AND ($2 = '' OR $2 = $3 OR region_code = $2)`, ed.ID, area, s
 				t.Errorf("an LSOA as the area: %v, want ENOTFOUND", err)
 			}
 		})
+	}
+}
+
+// TestMetricFixesRealData checks two details of the build on real data: provision values equal
+// but for floating-point noise tie in provision_pct (E01018777 and E01019035 both have 1 asset
+// per 2,056 people within reach in iod2019), and the Isles of Scilly's one LSOA, E01019077,
+// which touches no other, has no Gi* z, p or flag rather than one from itself alone.
+func TestMetricFixesRealData(t *testing.T) {
+	db := pgtest.Real(t)
+	ctx := context.Background()
+	var a, b float64
+	err := db.Pool().QueryRow(ctx, `SELECT
+  (SELECT provision_pct FROM lsoa_metric WHERE edition = 'iod2019' AND code = 'E01018777'),
+  (SELECT provision_pct FROM lsoa_metric WHERE edition = 'iod2019' AND code = 'E01019035')`).Scan(&a, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Errorf("iod2019 provision_pct of E01018777 %v and E01019035 %v: want a tie", a, b)
+	}
+	for _, ed := range spatlas.Editions() {
+		var z, p *float64
+		var sig *bool
+		err := db.Pool().QueryRow(ctx, `SELECT gi_z, gi_p, gi_sig FROM lsoa_metric WHERE edition = $1 AND code = 'E01019077'`, ed.ID).Scan(&z, &p, &sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if z != nil || p != nil || sig != nil {
+			t.Errorf("%s E01019077 (Isles of Scilly): gi_z %v, gi_p %v, gi_sig %v; want all null", ed.ID, z, p, sig)
+		}
 	}
 }

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/spatlas/spatlas/internal/linkworkers"
-	"github.com/spatlas/spatlas/internal/postgis/postgistest"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv/pgtest"
 )
 
 // Areas of the real data the analysis tests look at.
@@ -33,14 +33,14 @@ const (
 // provision files and their metrics built with the default parameters.
 func realAnalysisServer(tb testing.TB) *testServer {
 	tb.Helper()
-	db := postgistest.Real(tb)
+	db := pgtest.Real(tb)
 	return newTestServer(tb, Config{Features: db, Provision: db, Analysis: db})
 }
 
 // fixtureAnalysisServer is the real handler over the fixture store, which has no metrics build.
 func fixtureAnalysisServer(tb testing.TB) *testServer {
 	tb.Helper()
-	db := postgistest.Fixture(tb)
+	db := pgtest.Fixture(tb)
 	return newTestServer(tb, Config{Features: db, Provision: db, Analysis: db})
 }
 
@@ -1280,8 +1280,8 @@ s8,Service eight,pcn,1,3,-1.235,54.585
 // sum (not from its LSOAs' rounded values), England's is exact, and the caseload is no
 // inequality metric.
 func TestDownloadDisclosureOfCaseloads(t *testing.T) {
-	db := postgistest.DB(t, "disclosure")
-	postgistest.Load(t, db, postgistest.FixtureDir(t), "iod2019")
+	db := pgtest.DB(t, "disclosure")
+	pgtest.Load(t, db, pgtest.FixtureDir(t), "iod2019")
 	ctx := t.Context()
 	im, err := linkworkers.ReadServices("disclosure-test", "services.csv", strings.NewReader(disclosureServices), nil)
 	if err != nil {

@@ -320,7 +320,7 @@ func handleItem(svc spatlas.FeatureService, cat *catalog) handlerFunc {
 		if err != nil {
 			return err
 		}
-		feature, err := svc.Feature(r.Context(), c.ID, req.id, req.zoom, req.properties)
+		feature, err := svc.Feature(r.Context(), c, req.id, req.zoom, req.properties)
 		if err != nil {
 			return err
 		}

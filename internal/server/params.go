@@ -75,7 +75,7 @@ func sortedKeys(v url.Values) []string {
 // parseItemsQuery checks the parameters of an items request against the collection and returns
 // the store query. Filters come out sorted by property name, properties in publication order.
 func parseItemsQuery(c spatlas.Collection, raw string) (spatlas.FeatureQuery, error) {
-	q := spatlas.FeatureQuery{Collection: c.ID, Limit: defaultLimit}
+	q := spatlas.FeatureQuery{Collection: c, Limit: defaultLimit}
 	v, err := parseQuery(raw)
 	if err != nil {
 		return q, err

@@ -15,13 +15,13 @@ func TestParseItemsQuery(t *testing.T) {
 		raw  string
 		want spatlas.FeatureQuery
 	}{
-		{"defaults", "", spatlas.FeatureQuery{Collection: c.ID, Limit: 100}},
-		{"paging", "limit=10000&offset=20", spatlas.FeatureQuery{Collection: c.ID, Limit: 10000, Offset: 20}},
-		{"bbox", "bbox=-1.35,54.5,-1.1,54.62", spatlas.FeatureQuery{Collection: c.ID, Limit: 100, BBox: &[4]float64{-1.35, 54.5, -1.1, 54.62}}},
-		{"zoom", "zoom=12", spatlas.FeatureQuery{Collection: c.ID, Limit: 100, Zoom: zoom(12)}},
-		{"properties in publication order, once each", "properties=imd_decile,code,imd_decile", spatlas.FeatureQuery{Collection: c.ID, Limit: 100, Properties: []string{"code", "imd_decile"}}},
-		{"no properties", "properties=", spatlas.FeatureQuery{Collection: c.ID, Limit: 100, Properties: []string{}}},
-		{"filters sorted by name, integers canonical", "lad_code=E06000002&imd_decile=01", spatlas.FeatureQuery{Collection: c.ID, Limit: 100,
+		{"defaults", "", spatlas.FeatureQuery{Collection: c, Limit: 100}},
+		{"paging", "limit=10000&offset=20", spatlas.FeatureQuery{Collection: c, Limit: 10000, Offset: 20}},
+		{"bbox", "bbox=-1.35,54.5,-1.1,54.62", spatlas.FeatureQuery{Collection: c, Limit: 100, BBox: &[4]float64{-1.35, 54.5, -1.1, 54.62}}},
+		{"zoom", "zoom=12", spatlas.FeatureQuery{Collection: c, Limit: 100, Zoom: zoom(12)}},
+		{"properties in publication order, once each", "properties=imd_decile,code,imd_decile", spatlas.FeatureQuery{Collection: c, Limit: 100, Properties: []string{"code", "imd_decile"}}},
+		{"no properties", "properties=", spatlas.FeatureQuery{Collection: c, Limit: 100, Properties: []string{}}},
+		{"filters sorted by name, integers canonical", "lad_code=E06000002&imd_decile=01", spatlas.FeatureQuery{Collection: c, Limit: 100,
 			Filters: []spatlas.Filter{{Property: "imd_decile", Value: "1"}, {Property: "lad_code", Value: "E06000002"}}}},
 	}
 	for _, tt := range tests {

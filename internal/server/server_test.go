@@ -43,7 +43,7 @@ func (s *countingService) Features(ctx context.Context, q spatlas.FeatureQuery) 
 	return s.FeatureService.Features(ctx, q)
 }
 
-func (s *countingService) Feature(ctx context.Context, collection, id string, zoom *int, properties []string) ([]byte, error) {
+func (s *countingService) Feature(ctx context.Context, collection spatlas.Collection, id string, zoom *int, properties []string) ([]byte, error) {
 	s.feature.Add(1)
 	return s.FeatureService.Feature(ctx, collection, id, zoom, properties)
 }

@@ -53,6 +53,51 @@ func (c Collection) Property(name string) (Property, bool) {
 	return Property{}, false
 }
 
+// CollectionByID resolves a collection id without asking a store: an area collection's
+// edition, level and properties, or the assets or services collection's title and properties,
+// follow from the id. Whether the collection holds data, the store's feature queries say. An id
+// that names no collection is ENOTFOUND.
+func CollectionByID(id string) (Collection, error) {
+	if id == CollectionAssets || id == CollectionServices {
+		return provisionCollection(id), nil
+	}
+	notFound := Errorf(ENOTFOUND, "no collection %q", id)
+	edition, level, ok := ParseCollectionID(id)
+	if !ok {
+		return Collection{}, notFound
+	}
+	ed, err := EditionByID(edition)
+	props := LevelProperties(level)
+	if err != nil || props == nil {
+		return Collection{}, notFound
+	}
+	props = append(props, MetricProperties(level, nil)...)
+	return Collection{ID: id, Edition: ed, Level: level, Properties: props}, nil
+}
+
+// MustCollection is CollectionByID for an id known to be right, such as a constant; it panics
+// on any other.
+func MustCollection(id string) Collection {
+	c, err := CollectionByID(id)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// provisionCollection describes the assets or services collection.
+func provisionCollection(id string) Collection {
+	c := Collection{ID: id, Level: id, Properties: ProvisionProperties(id)}
+	if id == CollectionAssets {
+		c.Title = "Community assets"
+		c.Description = "Places people can be referred or signposted to, one category each, with every source record behind them; joined to the LSOAs of both editions"
+	} else {
+		c.Title = "Social prescribing link worker services"
+		c.Description = "Link worker provision at its base locations, with employer type and FTE; PCN workforce placed at member GP practices; joined to the LSOAs of both editions"
+	}
+	return c
+}
+
 // CollectionID names the collection of one level of one edition.
 func CollectionID(edition, level string) string { return edition + "-" + level }
 
@@ -123,7 +168,7 @@ func LevelProperties(level string) []Property {
 
 // FeatureQuery selects features of one collection.
 type FeatureQuery struct {
-	Collection string
+	Collection Collection  // resolved: the store trusts it
 	BBox       *[4]float64 // lon/lat: minx, miny, maxx, maxy
 	Limit      int
 	Offset     int
@@ -149,10 +194,11 @@ type FeaturePage struct {
 type FeatureService interface {
 	// Collections lists the collections of the loaded editions.
 	Collections(ctx context.Context) ([]Collection, error)
-	// Features returns a page of features; an unknown collection is ENOTFOUND.
+	// Features returns a page of features; a collection without data is ENOTFOUND.
 	Features(ctx context.Context, q FeatureQuery) (FeaturePage, error)
-	// Feature returns one GeoJSON Feature; an unknown collection or id is ENOTFOUND.
-	Feature(ctx context.Context, collection, id string, zoom *int, properties []string) ([]byte, error)
+	// Feature returns one GeoJSON Feature; a collection without data or an unknown id is
+	// ENOTFOUND.
+	Feature(ctx context.Context, c Collection, id string, zoom *int, properties []string) ([]byte, error)
 	// Generation changes whenever loaded data changes; caches key on it.
 	Generation(ctx context.Context) (int64, error)
 	// Ready reports whether the database is reachable and holds at least one loaded edition.

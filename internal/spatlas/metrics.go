@@ -39,6 +39,10 @@ const TypeBoolean = "boolean"
 // WithinRadius is the fixed radius of assets_within_1600m, in metres.
 const WithinRadius = 1600
 
+// RankDigits is the number of significant digits to which provision values are rounded before
+// they are ranked into provision_pct, so that values equal but for floating-point noise tie.
+const RankDigits = 12
+
 // GapMetrics are the provision metrics the gap can be measured on.
 var GapMetrics = [...]string{"assets_access_per_1k", "lw_fte_per_10k", "assets_per_1k", "assets_within_1600m"}
 
@@ -197,14 +201,14 @@ func MetricColumns(categories []string) []Column {
 		Column{Name: "lw_fte", Type: TypeNumber, Unit: "FTE", Definition: "link worker full-time equivalents based inside the area", Section: secProv, Sources: []string{SourceServices, SourceBoundaries}, Levels: all, Agg: AggSum, Digits: 2},
 		Column{Name: "lw_caseload", Type: TypeInteger, Unit: "people", Definition: "caseload of the link worker services based inside the area, where known; 1-7 suppressed (null, lw_caseload_suppressed true), others rounded to the nearest 5", Section: secDisc, Sources: []string{SourceServices}, Levels: all, Agg: AggSum, Disclosure: true, Digits: -1},
 		Column{Name: "lw_fte_per_10k", Type: TypeNumber, Unit: "FTE per 10,000 people", Definition: "E2SFCA accessibility to link worker FTE (supply = FTE, catchment lw_catchment_m) x 10,000; areas: population-weighted mean", Section: secProv, Sources: []string{SourceServices, SourcePopulation, SourceBoundaries}, Levels: all, Agg: AggMean, Digits: 4},
-		Column{Name: "provision_pct", Type: TypeNumber, Unit: "fraction 0-1", Definition: "percentile of the LSOA on the build's gap_metric within the edition, (rank - 1)/(N - 1) ranking from least to best provided, ties at the lowest: 1 = best provided; areas: population-weighted mean", Section: "Provision", Sources: []string{assetsSrc, SourceServices, SourcePopulation}, Levels: all, Agg: AggMean, Digits: 4},
+		Column{Name: "provision_pct", Type: TypeNumber, Unit: "fraction 0-1", Definition: "percentile of the LSOA on the build's gap_metric within the edition, (rank - 1)/(N - 1) ranking from least to best provided, ties at the lowest, values ranked rounded to 12 significant digits so that equal values tie: 1 = best provided; areas: population-weighted mean", Section: "Provision", Sources: []string{assetsSrc, SourceServices, SourcePopulation}, Levels: all, Agg: AggMean, Digits: 4},
 		Column{Name: "gap", Type: TypeNumber, Unit: "-1 to 1", Definition: "need_pct - provision_pct; above 0, need outruns provision; areas: population-weighted mean", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices}, Levels: all, Agg: AggMean, Digits: 4},
 		Column{Name: "underserved", Type: TypeBoolean, Definition: "IMD decile <= underserved_max_decile and provision_pct <= underserved_max_provision_pct", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices}, Levels: lsoa, Digits: -1},
 		Column{Name: "underserved_lsoas", Type: TypeInteger, Unit: "LSOAs", Definition: "LSOAs in the area flagged underserved", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices}, Levels: parents, Agg: AggCount, Num: "underserved", Digits: -1},
 		Column{Name: "underserved_population", Type: TypeInteger, Unit: "people", Definition: "population of the area's underserved LSOAs (published population denominators, not suppressed)", Section: secGap, Sources: []string{SourceDeprivation, SourcePopulation}, Levels: parents, Agg: AggSum, Digits: -1},
-		Column{Name: "gi_z", Type: TypeNumber, Unit: "z-score", Definition: "Getis-Ord Gi* of the gap over queen contiguity (LSOAs whose polygons touch or overlap), the LSOA included; |z| >= 1.96 is significant at 5% before correction", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 3},
-		Column{Name: "gi_p", Type: TypeNumber, Unit: "probability", Definition: "two-sided p-value of gi_z under the normal approximation", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 6},
-		Column{Name: "gi_sig", Type: TypeBoolean, Definition: "gi_p significant after Benjamini-Hochberg correction across the edition's LSOAs at false discovery rate hotspot_fdr", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: -1},
+		Column{Name: "gi_z", Type: TypeNumber, Unit: "z-score", Definition: "Getis-Ord Gi* of the gap over queen contiguity (LSOAs whose polygons touch or overlap), the LSOA included; |z| >= 1.96 is significant at 5% before correction; null for an LSOA with no neighbour that has a gap (its z would come from itself alone)", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 3},
+		Column{Name: "gi_p", Type: TypeNumber, Unit: "probability", Definition: "two-sided p-value of gi_z under the normal approximation; null where gi_z is", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: 6},
+		Column{Name: "gi_sig", Type: TypeBoolean, Definition: "gi_p significant after Benjamini-Hochberg correction across the edition's LSOAs with a gi_p at false discovery rate hotspot_fdr; null where gi_z is", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: lsoa, Digits: -1},
 		Column{Name: "hotspot_lsoas", Type: TypeInteger, Unit: "LSOAs", Definition: "LSOAs in the area with gi_sig true and gi_z > 0 (need outruns provision among neighbours too)", Section: secGap, Sources: []string{SourceDeprivation, assetsSrc, SourceServices, SourceBoundaries}, Levels: parents, Agg: AggCount, Num: "hotspot", Digits: -1},
 	)
 	return cs

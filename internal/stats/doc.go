@@ -5,8 +5,8 @@
 // false discovery rate flag).
 //
 // It is pure computation on slices: no database, no I/O, standard library only. The HTTP server
-// calls [Compute] for GET /api/inequality; the metrics build calls [GetisOrdStar],
-// [NormalTwoSidedP] and [BenjaminiHochberg] for hotspots. Definitions follow METHODS.md
+// calls [Compute] for GET /api/inequality; the metrics build calls [Hotspots] ([GetisOrdStar],
+// [NormalTwoSidedP] and [BenjaminiHochberg]) for hotspots. Definitions follow METHODS.md
 // ("Gap and underserved areas" and "Inequality by deprivation"); each function's comment says
 // exactly what it computes.
 //

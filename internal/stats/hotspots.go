@@ -18,8 +18,10 @@ import (
 //
 // A NaN x is missing: it is left out of n, xbar and S and out of every neighbour sum and W_i,
 // and its own z is NaN. A z is also NaN when it is undefined: n < 2, all values equal (S = 0),
-// or W_i = n (the area and its neighbours are every area, so numerator and denominator are
-// both 0; the centre of a 3x3 grid under queen contiguity is such an area).
+// W_i = n (the area and its neighbours are every area, so numerator and denominator are
+// both 0; the centre of a 3x3 grid under queen contiguity is such an area), or W_i = 1 (the
+// area has no neighbour with a value, such as an island, and a z from itself alone says
+// nothing about its surroundings).
 //
 // GetisOrdStar panics if len(neighbours) != len(x) or an index is out of range, as slice
 // indexing does: both are programming errors.
@@ -67,13 +69,26 @@ func GetisOrdStar(x []float64, neighbours [][]int32) []float64 {
 			}
 		}
 		den := s * math.Sqrt((fn*w-w*w)/(fn-1))
-		if !(den > 0) {
+		if w < 2 || !(den > 0) {
 			z[i] = math.NaN()
 			continue
 		}
 		z[i] = (lx - xbar*w) / den
 	}
 	return z
+}
+
+// Hotspots returns the hotspot statistics of x over the neighbours of each area (METHODS.md,
+// "Gap and underserved areas"): the Getis-Ord Gi* z-scores ([GetisOrdStar]), their two-sided
+// p-values ([NormalTwoSidedP]) and which are discoveries at false discovery rate q
+// ([BenjaminiHochberg]). Where z is NaN, so is p, and sig is false.
+func Hotspots(x []float64, neighbours [][]int32, q float64) (z, p []float64, sig []bool) {
+	z = GetisOrdStar(x, neighbours)
+	p = make([]float64, len(z))
+	for i := range z {
+		p[i] = NormalTwoSidedP(z[i])
+	}
+	return z, p, BenjaminiHochberg(p, q)
 }
 
 // NormalTwoSidedP returns the two-sided p-value of a standard normal z-score,

@@ -87,6 +87,33 @@ func TestGetisOrdStar(t *testing.T) {
 				-2 / math.Sqrt(5), -math.Sqrt2, -2 / math.Sqrt(5),
 			},
 		},
+		{
+			// Area 8 of the "high corner" grid cut loose (an island: no neighbour, and in no
+			// list). Its z would come from itself alone: NaN. It still counts in n = 9, xbar = 2
+			// and S = 2*sqrt(2), so areas 0 to 3 and 6 keep their z.
+			// Centre 4: W = 8, sum 17, numerator 1, denominator 2*sqrt(2)*sqrt((72 - 64)/8)
+			//   = 2*sqrt(2): z = sqrt(2)/4.
+			// Edges 5 and 7: W = 5, sum 5, numerator -5, denominator
+			//   2*sqrt(2)*sqrt((45 - 25)/8) = 2*sqrt(5): z = -sqrt(5)/2.
+			name: "island",
+			x:    []float64{10, 1, 1, 1, 1, 1, 1, 1, 1},
+			neighbours: [][]int32{
+				0: {1, 3, 4}, 1: {0, 2, 3, 4, 5}, 2: {1, 4, 5}, 3: {0, 1, 4, 6, 7}, 4: {0, 1, 2, 3, 5, 6, 7},
+				5: {1, 2, 4, 7}, 6: {3, 4, 7}, 7: {3, 4, 5, 6}, 8: {},
+			},
+			want: []float64{
+				math.Sqrt(5) / 2, 1 / math.Sqrt2, -2 / math.Sqrt(5),
+				1 / math.Sqrt2, math.Sqrt2 / 4, -math.Sqrt(5) / 2,
+				-2 / math.Sqrt(5), -math.Sqrt(5) / 2, nan,
+			},
+		},
+		{
+			// An area whose only neighbour has no value is alone too: area 0. Pair 2-3:
+			// n = 3, xbar = 3, S^2 = 35/3 - 9 = 8/3; W = 2, sum 8, numerator 2, denominator
+			// S*sqrt((6 - 4)/2) = S: z = 2/sqrt(8/3) = sqrt(3/2) for both.
+			name: "neighbours without values", x: []float64{1, nan, 3, 5}, neighbours: [][]int32{{1}, {0}, {3}, {2}},
+			want: []float64{nan, nan, math.Sqrt(1.5), math.Sqrt(1.5)},
+		},
 		{name: "all equal", x: []float64{2, 2, 2}, neighbours: [][]int32{{1}, {0, 2}, {1}}, want: []float64{nan, nan, nan}},
 		{name: "one value", x: []float64{2, nan}, neighbours: [][]int32{{1}, {0}}, want: []float64{nan, nan}},
 		{name: "empty", x: nil, neighbours: nil, want: nil},
@@ -188,6 +215,35 @@ func TestBenjaminiHochberg(t *testing.T) {
 				if got[i] != tt.want[i] {
 					t.Errorf("got %v, want %v", got, tt.want)
 					break
+				}
+			}
+		})
+	}
+}
+
+func TestHotspots(t *testing.T) {
+	tests := []struct {
+		name       string
+		x          []float64
+		neighbours [][]int32
+		q          float64
+		wantSig    []bool
+	}{
+		// The high corner: p = erfc(|z|/sqrt(2)) gives corner 0 (z 1.118) p 0.264, no
+		// discovery at q = 0.05; at q = 0.99 every defined p is one. The centre has no z.
+		{"strict", []float64{10, 1, 1, 1, 1, 1, 1, 1, 1}, gridQueen, 0.05, make([]bool, 9)},
+		{"lenient", []float64{10, 1, 1, 1, 1, 1, 1, 1, 1}, gridQueen, 0.99,
+			[]bool{true, true, true, true, false, true, true, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			z, p, sig := Hotspots(tt.x, tt.neighbours, tt.q)
+			wantZ := GetisOrdStar(tt.x, tt.neighbours)
+			for i := range z {
+				near(t, "z", z[i], wantZ[i], 0)
+				near(t, "p", p[i], NormalTwoSidedP(wantZ[i]), 0)
+				if sig[i] != tt.wantSig[i] {
+					t.Errorf("area %d: sig %v, want %v", i, sig[i], tt.wantSig[i])
 				}
 			}
 		})

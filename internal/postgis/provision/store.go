@@ -1,0 +1,24 @@
+package provision
+
+import (
+	"embed"
+
+	"github.com/spatlas/spatlas/internal/postgis/pgdb"
+)
+
+//go:embed sql/*.sql
+var queries embed.FS
+
+// query returns the text of sql/<name>.sql.
+func query(name string) string { return pgdb.Query(queries, name) }
+
+// stmt is sql/<name>.sql with its arguments.
+func stmt(name string, args ...any) pgdb.Stmt {
+	return pgdb.Stmt{Name: name, SQL: query(name), Args: args}
+}
+
+// Importer loads community assets and link worker services into the database.
+type Importer struct{ db *pgdb.DB }
+
+// New returns the provision stage of the store over db.
+func New(db *pgdb.DB) *Importer { return &Importer{db: db} }

@@ -1,1 +1,0 @@
-DROP TABLE IF EXISTS b_pair, b_supply, b_access, b_near

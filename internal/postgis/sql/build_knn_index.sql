@@ -1,1 +1,0 @@
-CREATE INDEX ON b_knn USING gist (geom)

@@ -1,1 +1,0 @@
-ANALYZE b_near

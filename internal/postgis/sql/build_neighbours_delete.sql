@@ -1,2 +1,0 @@
--- $1 edition.
-DELETE FROM lsoa_neighbour WHERE edition = $1

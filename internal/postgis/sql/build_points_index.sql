@@ -1,1 +1,0 @@
-CREATE INDEX ON b_point USING gist (point)

@@ -1,1 +1,0 @@
-ANALYZE lsoa, area, area_geom

@@ -1,1 +1,0 @@
-ANALYZE stage_lsoa, stage_geom

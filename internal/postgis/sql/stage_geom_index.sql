@@ -1,1 +1,0 @@
-CREATE INDEX ON stage_geom USING gist (geom)
