@@ -261,18 +261,26 @@ type featureCollection struct {
 
 func readCollection(path string) (featureCollection, error) {
 	var fc featureCollection
-	rc, err := textio.Open(path)
-	if err != nil {
+	if err := decodeFile(path, &fc); err != nil {
 		return fc, err
-	}
-	defer rc.Close()
-	if err := json.NewDecoder(rc).Decode(&fc); err != nil {
-		return fc, fmt.Errorf("%s: %w", path, err)
 	}
 	if fc.Type != "FeatureCollection" {
 		return fc, fmt.Errorf("%s: type %q, want a FeatureCollection", path, fc.Type)
 	}
 	return fc, nil
+}
+
+// decodeFile decodes the JSON file at path (gzipped or not) into v.
+func decodeFile(path string, v any) error {
+	rc, err := textio.Open(path)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(rc).Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 func compact(raw json.RawMessage) ([]byte, error) {

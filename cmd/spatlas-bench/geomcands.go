@@ -18,7 +18,6 @@ import (
 
 	"github.com/spatlas/spatlas/internal/ingest"
 	"github.com/spatlas/spatlas/internal/spatlas"
-	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // The boundary geometry candidates the load benchmark sets beside spatlas's own reader, which
@@ -92,13 +91,8 @@ func jsonFeatures(ctx context.Context, files []string, fields ingest.BoundaryFie
 
 func readJSONCollection(path string) (jsonCollection, error) {
 	var fc jsonCollection
-	rc, err := textio.Open(path)
-	if err != nil {
+	if err := decodeFile(path, &fc); err != nil {
 		return fc, err
-	}
-	defer rc.Close()
-	if err := json.NewDecoder(rc).Decode(&fc); err != nil {
-		return fc, fmt.Errorf("%s: %w", path, err)
 	}
 	if fc.Type != "FeatureCollection" {
 		return fc, fmt.Errorf("%s: type %q, want a FeatureCollection", path, fc.Type)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 // testFetcher returns a Fetcher that retries without noticeable waits and logs to the test.
@@ -86,19 +87,6 @@ func (s *server) count(path string) int {
 func sum(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
-}
-
-func gzipBytes(tb testing.TB, b []byte) []byte {
-	tb.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		tb.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func gunzipFile(tb testing.TB, name string) []byte {
@@ -170,7 +158,7 @@ func readFetched(tb testing.TB, dir string) fetchedRecord {
 
 func TestFetchURL(t *testing.T) {
 	csvBody := []byte("LSOA code (2011),Index of Multiple Deprivation (IMD) Rank\r\nE01000001,\"29,199\"\r\n")
-	gzBody := gzipBytes(t, csvBody)
+	gzBody := testenv.Gzip(t, csvBody)
 	zipBody := zipBytes(t, map[string]string{
 		"census2021-ts001-msoa.csv":        "msoa\n",
 		"data/census2021-ts001-lsoa.csv":   string(csvBody),

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 	"github.com/spatlas/spatlas/internal/textio"
 )
 
@@ -53,7 +54,7 @@ func TestBoundaryFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := BoundaryFiles(tt.path)
 			if tt.err != nil {
-				assertErrorMentions(t, err, spatlas.EINVALID, tt.err...)
+				testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.err...)
 				return
 			}
 			if err != nil {
@@ -221,7 +222,7 @@ func TestReadBoundariesErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := readBoundaries("f.geojson", strings.NewReader(tt.text), fields, func(spatlas.Boundary, map[string]string) error { return nil })
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
 }
@@ -260,14 +261,14 @@ func TestReadBoundariesTruncated(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := readBoundaries("f.geojson", strings.NewReader(text[:tt.cut]), fields, func(spatlas.Boundary, map[string]string) error { return nil })
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want)
 		})
 	}
 	t.Run("geometry before the properties", func(t *testing.T) {
 		text := string(readAllFile(t, filepath.Join("testdata", "boundaries", "nocrs.geojson")))
 		cut := strings.Index(text, "[-1.4, 53.9]")
 		err := readBoundaries("f.geojson", strings.NewReader(text[:cut]), fields, func(spatlas.Boundary, map[string]string) error { return nil })
-		assertErrorMentions(t, err, spatlas.EINVALID, "f.geojson: feature 1: the file ends early (truncated GeoJSON)")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, "f.geojson: feature 1: the file ends early (truncated GeoJSON)")
 	})
 	t.Run("gzip", func(t *testing.T) {
 		gz := readFile(t, filepath.Join("testdata", "boundaries", "crs84.geojson.gz"))
@@ -276,7 +277,7 @@ func TestReadBoundariesTruncated(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := ReadBoundaries(cut, fields, func(spatlas.Boundary) error { return nil })
-		assertErrorMentions(t, err, spatlas.EINVALID, cut, "truncated gzip data")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, cut, "truncated gzip data")
 	})
 }
 

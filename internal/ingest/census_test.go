@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 	"github.com/spatlas/spatlas/internal/textio"
 )
 
@@ -50,7 +51,7 @@ func TestReadCensusPopulationTS001Errors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ReadCensusPopulation("c.csv", strings.NewReader(tt.text))
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
 }
@@ -80,16 +81,16 @@ func TestReadCensusPopulationErrors(t *testing.T) {
 			}
 			defer rc.Close()
 			_, err = ReadCensusPopulation(tt.file, rc)
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
 	t.Run("not an LSOA code", func(t *testing.T) {
 		_, err := ReadCensusPopulation("c.csv", strings.NewReader("lsoa21_code,age_group,usual_residents\nE02000001,all,5\n"))
-		assertErrorMentions(t, err, spatlas.EINVALID, "c.csv:2:", `"E02000001" is not an LSOA code`)
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, "c.csv:2:", `"E02000001" is not an LSOA code`)
 	})
 	t.Run("negative", func(t *testing.T) {
 		_, err := ReadCensusPopulation("c.csv", strings.NewReader("lsoa21_code,age_group,usual_residents\nE01000001,all,-5\n"))
-		assertErrorMentions(t, err, spatlas.EINVALID, "c.csv:2:", "-5 residents is negative")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, "c.csv:2:", "-5 residents is negative")
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 	"github.com/spatlas/spatlas/internal/textio"
 )
 
@@ -240,7 +241,7 @@ func TestReadDeprivationErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("read %d records, want an error", len(f.Records))
 			}
-			assertErrorMentions(t, err, spatlas.EINVALID, append([]string{tt.file + ":"}, tt.want...)...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, append([]string{tt.file + ":"}, tt.want...)...)
 		})
 	}
 }
@@ -445,7 +446,7 @@ func TestMergeDeprivationErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("merged %d records, want an error", len(got))
 			}
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
 }
@@ -538,7 +539,7 @@ func TestRealNonDeprivationFilesRejected(t *testing.T) {
 			}
 			defer rc.Close()
 			_, err = ReadDeprivation(filepath.Base(p), rc)
-			assertErrorMentions(t, err, spatlas.EINVALID, filepath.Base(p)+":1: no deprivation measure")
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, filepath.Base(p)+":1: no deprivation measure")
 		})
 	}
 }
@@ -717,22 +718,4 @@ func ptrText[T any](p *T) string {
 		return "none"
 	}
 	return fmt.Sprint(*p)
-}
-
-// assertErrorMentions fails unless err is a *spatlas.Error of the code whose message contains
-// every one of want.
-func assertErrorMentions(tb testing.TB, err error, code string, want ...string) {
-	tb.Helper()
-	if err == nil {
-		tb.Fatalf("got no error, want one mentioning %q", want)
-	}
-	if got := spatlas.ErrorCode(err); got != code {
-		tb.Errorf("error code = %q, want %q (error: %v)", got, code, err)
-	}
-	msg := spatlas.ErrorMessage(err)
-	for _, w := range want {
-		if !strings.Contains(msg, w) {
-			tb.Errorf("error %q does not mention %q", msg, w)
-		}
-	}
 }

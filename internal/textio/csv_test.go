@@ -8,6 +8,7 @@ import (
 	"testing/iotest"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 func TestParseWhole(t *testing.T) {
@@ -184,7 +185,7 @@ func TestCSVReaderColumns(t *testing.T) {
 		t.Errorf("Column(EDUCATION) = %d, want 1", got)
 	}
 	_, err = c.Columns("lsoa21_code", "icb24_code")
-	assertErrorMentions(t, err, spatlas.EINVALID, "t.csv:1:", `missing column "icb24_code"`, `"LSOA21_Code"`)
+	testenv.ErrorMentions(t, err, spatlas.EINVALID, "t.csv:1:", `missing column "icb24_code"`, `"LSOA21_Code"`)
 }
 
 func TestCSVReaderErrors(t *testing.T) {
@@ -204,7 +205,7 @@ func TestCSVReaderErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := readAllInts("t.csv", tt.in)
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
 }
@@ -224,24 +225,6 @@ func readAllInts(name, in string) error {
 			if _, _, err := c.Int(i); err != nil {
 				return err
 			}
-		}
-	}
-}
-
-// assertErrorMentions fails unless err is a *spatlas.Error of the code whose message contains
-// every one of want.
-func assertErrorMentions(tb testing.TB, err error, code string, want ...string) {
-	tb.Helper()
-	if err == nil {
-		tb.Fatalf("got no error, want one mentioning %q", want)
-	}
-	if got := spatlas.ErrorCode(err); got != code {
-		tb.Errorf("error code = %q, want %q (error: %v)", got, code, err)
-	}
-	msg := spatlas.ErrorMessage(err)
-	for _, w := range want {
-		if !strings.Contains(msg, w) {
-			tb.Errorf("error %q does not mention %q", msg, w)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package textio
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -10,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 func TestOpen(t *testing.T) {
 	const text = "lsoa21_code,IMD_rank\nE01000001,26525\n"
 	dir := t.TempDir()
-	gz := gzipBytes(t, []byte(text))
+	gz := testenv.Gzip(t, []byte(text))
 	files := map[string][]byte{
 		"plain.csv":      []byte(text),
 		"gzipped.csv.gz": gz,
@@ -65,7 +65,7 @@ func TestOpen(t *testing.T) {
 
 func TestOpenErrors(t *testing.T) {
 	dir := t.TempDir()
-	gz := gzipBytes(t, bytes.Repeat([]byte("E01000001,City of London 001A,29199\n"), 2000))
+	gz := testenv.Gzip(t, bytes.Repeat([]byte("E01000001,City of London 001A,29199\n"), 2000))
 	truncated := filepath.Join(dir, "truncated.csv.gz")
 	if err := os.WriteFile(truncated, gz[:len(gz)/2], 0o644); err != nil {
 		t.Fatal(err)
@@ -78,15 +78,15 @@ func TestOpenErrors(t *testing.T) {
 
 	t.Run("missing file", func(t *testing.T) {
 		_, err := Open(missing)
-		assertErrorMentions(t, err, spatlas.ENOTFOUND, missing, "no such file")
+		testenv.ErrorMentions(t, err, spatlas.ENOTFOUND, missing, "no such file")
 	})
 	t.Run("directory", func(t *testing.T) {
 		_, err := Open(dir)
-		assertErrorMentions(t, err, spatlas.EINVALID, dir, "is a directory")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, dir, "is a directory")
 	})
 	t.Run("bad gzip header", func(t *testing.T) {
 		_, err := Open(badHeader)
-		assertErrorMentions(t, err, spatlas.EINVALID, badHeader, "not a valid gzip file")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, badHeader, "not a valid gzip file")
 	})
 	t.Run("truncated gzip", func(t *testing.T) {
 		rc, err := Open(truncated)
@@ -95,7 +95,7 @@ func TestOpenErrors(t *testing.T) {
 		}
 		defer rc.Close()
 		_, err = io.ReadAll(rc)
-		assertErrorMentions(t, err, spatlas.EINVALID, truncated, "truncated gzip")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, truncated, "truncated gzip")
 	})
 	t.Run("truncated gzip through the CSV reader", func(t *testing.T) {
 		rc, err := Open(truncated)
@@ -104,19 +104,6 @@ func TestOpenErrors(t *testing.T) {
 		}
 		defer rc.Close()
 		_, err = ReadTable("truncated.csv.gz", rc)
-		assertErrorMentions(t, err, spatlas.EINVALID, truncated, "truncated gzip")
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, truncated, "truncated gzip")
 	})
-}
-
-func gzipBytes(tb testing.TB, b []byte) []byte {
-	tb.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		tb.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/testenv"
 )
 
 func TestReadTable(t *testing.T) {
@@ -67,7 +68,7 @@ func TestReadTableErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ReadTable("t.csv", strings.NewReader(tt.text), tt.cols...)
-			assertErrorMentions(t, err, spatlas.EINVALID, tt.want...)
+			testenv.ErrorMentions(t, err, spatlas.EINVALID, tt.want...)
 		})
 	}
 }
@@ -112,7 +113,7 @@ func TestRealLookups(t *testing.T) {
 		}
 		defer rc.Close()
 		_, err = ReadTable("lookup_lsoa21_icb24.csv.gz", rc, "lsoa21_code", "icb23_code")
-		assertErrorMentions(t, err, spatlas.EINVALID, `lookup_lsoa21_icb24.csv.gz:1: missing column "icb23_code"`)
+		testenv.ErrorMentions(t, err, spatlas.EINVALID, `lookup_lsoa21_icb24.csv.gz:1: missing column "icb23_code"`)
 	})
 }
 
