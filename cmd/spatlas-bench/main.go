@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -56,8 +57,36 @@ type config struct {
 	dbURL    string
 	rounds   int
 	duration time.Duration // of each wrk run
-	only     string        // boundaries, items, assets, build or all
+	only     []string      // names of the benchmarks to run; nil: all
 	assets   int           // synthetic points of the asset import
+}
+
+// runs reports whether the run measures the benchmark of that name.
+func (c config) runs(name string) bool { return c.only == nil || slices.Contains(c.only, name) }
+
+// benchmarkNames are the names -only takes, in the order the benchmarks run.
+var benchmarkNames = []string{"boundaries", "items", "assets", "build"}
+
+// benchmark is one side-by-side comparison.
+type benchmark struct {
+	name, title string
+	run         func(context.Context) ([]verdict, error)
+}
+
+// benchmarks lists the comparisons in the order of benchmarkNames.
+func (b *bench) benchmarks() []benchmark {
+	one := func(f func(context.Context) (verdict, error)) func(context.Context) ([]verdict, error) {
+		return func(ctx context.Context) ([]verdict, error) {
+			v, err := f(ctx)
+			return []verdict{v}, err
+		}
+	}
+	return []benchmark{
+		{"boundaries", "boundary load", one(b.boundaries)},
+		{"items", "items endpoint", b.items},
+		{"assets", "asset import", one(b.assets)},
+		{"build", "metrics build", one(b.build)},
+	}
 }
 
 // bench is the state shared by the benchmarks of one run.
@@ -94,33 +123,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	b.header()
 
 	var verdicts []verdict
-	if cfg.only == "all" || cfg.only == "boundaries" {
-		v, err := b.boundaries(ctx)
-		if err != nil {
-			return fmt.Errorf("boundary load: %w", err)
+	for _, bm := range b.benchmarks() {
+		if !cfg.runs(bm.name) {
+			continue
 		}
-		verdicts = append(verdicts, v)
-	}
-	if cfg.only == "all" || cfg.only == "items" {
-		vs, err := b.items(ctx)
+		vs, err := bm.run(ctx)
 		if err != nil {
-			return fmt.Errorf("items endpoint: %w", err)
+			return fmt.Errorf("%s: %w", bm.title, err)
 		}
 		verdicts = append(verdicts, vs...)
-	}
-	if cfg.only == "all" || cfg.only == "assets" {
-		v, err := b.assets(ctx)
-		if err != nil {
-			return fmt.Errorf("asset import: %w", err)
-		}
-		verdicts = append(verdicts, v)
-	}
-	if cfg.only == "all" || cfg.only == "build" {
-		v, err := b.build(ctx)
-		if err != nil {
-			return fmt.Errorf("metrics build: %w", err)
-		}
-		verdicts = append(verdicts, v)
 	}
 	fmt.Fprintln(stdout, "\nVerdicts")
 	for _, v := range verdicts {
@@ -142,7 +153,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	rounds := fs.Int("rounds", 5, "rounds of each side-by-side comparison (medians are reported)")
 	duration := fs.Duration("duration", 10*time.Second, "length of each wrk run of the hot items benchmark (whole seconds)")
-	only := fs.String("only", "all", "which benchmarks to run: boundaries, items, assets, build or all")
+	only := fs.String("only", "all", "which benchmarks to run, comma-separated: "+strings.Join(benchmarkNames, ", ")+", or all")
 	assets := fs.Int("assets", 1_000_000, "synthetic points of the asset import benchmark")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: spatlas-bench [flags]
@@ -164,14 +175,20 @@ flags:`)
 	if fs.NArg() > 0 {
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "unexpected arguments %q", fs.Args())
 	}
-	cfg := config{rounds: *rounds, duration: *duration, only: *only, assets: *assets}
+	cfg := config{rounds: *rounds, duration: *duration, assets: *assets}
+	if *only != "all" {
+		for _, name := range strings.Split(*only, ",") {
+			if name = strings.TrimSpace(name); !slices.Contains(benchmarkNames, name) {
+				return config{}, spatlas.Errorf(spatlas.EINVALID, "-only %q: want a comma-separated list of %s, or all", *only, strings.Join(benchmarkNames, ", "))
+			}
+			cfg.only = append(cfg.only, name)
+		}
+	}
 	switch {
 	case cfg.rounds < 1:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-rounds %d: want at least 1", cfg.rounds)
 	case cfg.duration < time.Second || cfg.duration%time.Second != 0:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-duration %s: want a whole number of seconds, at least 1s", cfg.duration)
-	case cfg.only != "all" && cfg.only != "boundaries" && cfg.only != "items" && cfg.only != "assets" && cfg.only != "build":
-		return config{}, spatlas.Errorf(spatlas.EINVALID, "-only %q: want boundaries, items, assets, build or all", cfg.only)
 	case cfg.assets < 1:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-assets %d: want at least 1", cfg.assets)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -27,18 +28,21 @@ func TestParseConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", env: full,
-			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 5, duration: 10 * time.Second, only: "all", assets: 1_000_000}},
+			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 5, duration: 10 * time.Second, assets: 1_000_000}},
 		{name: "flags", args: []string{"-rounds", "3", "-duration", "5s", "-only", "items"}, env: full,
-			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 3, duration: 5 * time.Second, only: "items", assets: 1_000_000}},
+			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 3, duration: 5 * time.Second, only: []string{"items"}, assets: 1_000_000}},
 		{name: "DATABASE_URL when the bench URL is unset",
 			env:  map[string]string{"SPATLAS_DATA": "/data", "DATABASE_URL": "postgres://other/db"},
-			want: config{dataDir: "/data", dbURL: "postgres://other/db", rounds: 5, duration: 10 * time.Second, only: "all", assets: 1_000_000}},
+			want: config{dataDir: "/data", dbURL: "postgres://other/db", rounds: 5, duration: 10 * time.Second, assets: 1_000_000}},
 		{name: "no data directory", env: map[string]string{"SPATLAS_BENCH_DATABASE_URL": "postgres://u@h/db"},
 			wantErr: "SPATLAS_DATA is not set"},
 		{name: "no database", env: map[string]string{"SPATLAS_DATA": "/data"}, wantErr: "SPATLAS_BENCH_DATABASE_URL"},
 		{name: "zero rounds", args: []string{"-rounds", "0"}, env: full, wantErr: "-rounds 0"},
 		{name: "fractional duration", args: []string{"-duration", "1500ms"}, env: full, wantErr: "whole number of seconds"},
+		{name: "a list", args: []string{"-only", "boundaries,build"}, env: full,
+			want: config{dataDir: "/data", dbURL: "postgres://u@h/db", rounds: 5, duration: 10 * time.Second, only: []string{"boundaries", "build"}, assets: 1_000_000}},
 		{name: "unknown benchmark", args: []string{"-only", "tiles"}, env: full, wantErr: `-only "tiles"`},
+		{name: "unknown benchmark in a list", args: []string{"-only", "items,tiles"}, env: full, wantErr: `-only "items,tiles"`},
 		{name: "stray argument", args: []string{"items"}, env: full, wantErr: "unexpected arguments"},
 	}
 	for _, tt := range tests {
@@ -53,7 +57,7 @@ func TestParseConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -180,7 +184,7 @@ func TestParseWrk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("parseWrk = %+v, want %+v", got, tt.want)
 			}
 		})
