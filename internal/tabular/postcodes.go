@@ -175,7 +175,8 @@ func (t *PostcodeTable) NoLocation() int { return t.noLocation }
 func (t *PostcodeTable) Invalid() int { return t.invalid }
 
 // packPostcode packs a postcode's letters and digits, upper-cased, one byte each, ignoring
-// spaces. ok is false unless there are 5 to 7 of them and nothing else.
+// spaces, with a letter O where the inward code's digit is read as a zero ("WA15 OHF" is
+// "WA15 0HF"). ok is false unless there are 5 to 7 of them and nothing else.
 func packPostcode[S ~string | ~[]byte](s S) (key uint64, ok bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
@@ -194,6 +195,10 @@ func packPostcode[S ~string | ~[]byte](s S) (key uint64, ok bool) {
 		}
 		key = key<<8 | uint64(c)
 		n++
+	}
+	if n >= 5 && byte(key>>16) == 'O' {
+		// The inward code starts with a digit: a letter O there is a zero mistyped.
+		key = key&^(0xff<<16) | uint64('0')<<16
 	}
 	return key, n >= 5
 }
