@@ -133,3 +133,35 @@ func TestPostcodeOnlyRealData(t *testing.T) {
 		t.Errorf("unlocated %d without the lookup, %d with it", before, after)
 	}
 }
+
+// TestProvisionFilesNationalInputs checks that the national layer's input key covers the newest
+// ODS epraccur folder, so that a new ODS file reloads it.
+func TestProvisionFilesNationalInputs(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"pcn-workforce/pcn_workforce_individual_level_2025-11.csv", "gp-practice-pcn-map/map.csv",
+		"gp-practices-epraccur-2024-12/epraccur.csv", "gp-practices-epraccur-2025-09/epraccur.csv.gz"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs, err := ProvisionFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) == 0 || fs[0].Dataset != "pcn-workforce" {
+		t.Fatalf("files %+v", fs)
+	}
+	var rel []string
+	for _, in := range fs[0].Inputs {
+		r, _ := filepath.Rel(dir, in)
+		rel = append(rel, filepath.ToSlash(r))
+	}
+	want := "pcn-workforce/pcn_workforce_individual_level_2025-11.csv gp-practice-pcn-map/map.csv gp-practices-epraccur-2025-09/epraccur.csv.gz"
+	if strings.Join(rel, " ") != want {
+		t.Errorf("inputs %v, want %s", rel, want)
+	}
+}

@@ -165,7 +165,12 @@ func ProvisionFiles(dataDir string) ([]ProvisionFile, error) {
 	var fs []ProvisionFile
 	if wf, _ := filepath.Glob(filepath.Join(dataDir, linkworkers.DatasetWorkforce, "pcn_workforce_individual_level_*.csv*")); len(wf) > 0 {
 		var inputs []string
-		for _, ds := range []string{linkworkers.DatasetWorkforce, linkworkers.DatasetPCNMap, linkworkers.DatasetLocations} {
+		datasets := []string{linkworkers.DatasetWorkforce, linkworkers.DatasetPCNMap, linkworkers.DatasetLocations}
+		if ods, _ := filepath.Glob(filepath.Join(dataDir, linkworkers.DatasetODSPattern)); len(ods) > 0 {
+			slices.Sort(ods)
+			datasets = append(datasets, filepath.Base(ods[len(ods)-1]))
+		}
+		for _, ds := range datasets {
 			files, err := dataFiles(filepath.Join(dataDir, ds), "*")
 			if err != nil {
 				return nil, err

@@ -126,13 +126,16 @@ func (t *PostcodeTable) add(cr *textio.CSVReader, ipc, ilat, ilon int) error {
 	return nil
 }
 
-// Finish sorts the rows by postcode, keeping the first of each, and trims the table.
+// Finish sorts the rows by postcode, keeping the first of each, and trims the table to its size.
 func (t *PostcodeTable) Finish() {
 	byKey := func(a, b postcodeRow) int { return cmp.Compare(a.key, b.key) }
 	if !slices.IsSortedFunc(t.rows, byKey) {
 		slices.SortStableFunc(t.rows, byKey)
 	}
 	t.rows = slices.CompactFunc(t.rows, func(a, b postcodeRow) bool { return a.key == b.key })
+	if cap(t.rows) > len(t.rows)+len(t.rows)/16 {
+		t.rows = slices.Clone(t.rows) // drop what appending left spare
+	}
 	t.rows = slices.Clip(t.rows)
 }
 
