@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -271,7 +272,7 @@ func writeGzip(tb testing.TB, path, src string) {
 }
 
 // TestLoadPostcodesReal reads the whole of Code-Point Open from SPATLAS_DATA: every postcode
-// with coordinates, within 10 s, each within 2e-6 degrees of the position the file's own
+// with coordinates, within 10 s of processor time, each within 2e-6 degrees of the position the file's own
 // lat_wgs84 and long_wgs84 columns (PROJ) give it.
 func TestLoadPostcodesReal(t *testing.T) {
 	dataDir := os.Getenv("SPATLAS_DATA")
@@ -286,19 +287,20 @@ func TestLoadPostcodesReal(t *testing.T) {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime(t)
 	pc, _, err := LoadPostcodes(dir)
-	took := time.Since(start)
+	took, tookCPU := time.Since(start), cpuTime(t)-cpu
 	if err != nil {
 		t.Fatal(err)
 	}
 	runtime.GC()
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
-	t.Logf("%d postcodes (%d without coordinates, %d invalid) in %v; %.1f MB held",
-		pc.Len(), pc.NoLocation(), pc.Invalid(), took, float64(after.HeapAlloc-before.HeapAlloc)/1e6)
-	if took > 10*time.Second {
-		t.Errorf("took %v, want under 10 s", took)
+	t.Logf("%d postcodes (%d without coordinates, %d invalid) in %v (%v of processor time); %.1f MB held",
+		pc.Len(), pc.NoLocation(), pc.Invalid(), took, tookCPU, float64(after.HeapAlloc-before.HeapAlloc)/1e6)
+	// Processor time, not the time on the clock, which a busy machine stretches.
+	if tookCPU > 10*time.Second {
+		t.Errorf("took %v of processor time, want under 10 s", tookCPU)
 	}
 	if pc.Len() < 1_700_000 {
 		t.Errorf("%d postcodes, want the 1.7 million of Code-Point Open", pc.Len())
@@ -350,4 +352,13 @@ func checkAgainstWGS84Columns(t *testing.T, pc *PostcodeTable, dir string) {
 		r.Close()
 	}
 	t.Logf("%d postcodes agree with the file's WGS84 columns", compared)
+}
+
+// cpuTime returns the processor time the process has used so far, user and system.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -114,7 +114,7 @@ func (t *PostcodeTable) readZip(path string) error {
 	var members []*zip.File
 	for _, f := range zr.File {
 		dir := strings.ToLower("/" + filepath.ToSlash(filepath.Dir(f.Name)) + "/")
-		if !f.FileInfo().IsDir() && isPostcodeFile(filepath.Base(f.Name)) && !strings.Contains(dir, "/doc/") && !isZip(f.Name) {
+		if !f.FileInfo().IsDir() && strings.HasSuffix(strings.ToLower(f.Name), ".csv") && !strings.Contains(dir, "/doc/") {
 			members = append(members, f)
 		}
 	}
