@@ -29,6 +29,9 @@ type Removed struct {
 func (s *Importer) RemoveProvision(ctx context.Context, dataset, file string) (*Removed, error) {
 	rm := &Removed{Dataset: dataset}
 	err := pgx.BeginFunc(ctx, s.db.Pool(), func(tx pgx.Tx) error {
+		if err := pgdb.ExecAll(ctx, tx, pgdb.NoTimeout()); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, query("lock")); err != nil {
 			return fmt.Errorf("wait for provision loads: %w", err)
 		}
