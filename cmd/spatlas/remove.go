@@ -45,7 +45,11 @@ flags:`)
 	for _, f := range rm.Files {
 		fmt.Fprintf(e.stdout, "removed %s/%s\n", rm.Dataset, f)
 	}
-	fmt.Fprintf(e.stdout, "%d files: %d assets (%d source records), %d services removed; run spatlas build to recompute the metrics\n",
-		len(rm.Files), rm.Assets, rm.Sources, rm.Services)
+	files := "files"
+	if len(rm.Files) == 1 {
+		files = "file"
+	}
+	fmt.Fprintf(e.stdout, "%d %s: %d assets (%d source records), %d services removed; run spatlas build to recompute the metrics\n",
+		len(rm.Files), files, rm.Assets, rm.Sources, rm.Services)
 	return nil
 }

@@ -61,7 +61,7 @@ func TestRemove(t *testing.T) {
 	}
 
 	out, _, err := runCmd(t, url, "remove", "-dataset", "test-remove", "-file", "b.csv")
-	if err != nil || !strings.Contains(out, "removed test-remove/b.csv") || !strings.Contains(out, "1 files: 1 assets (1 source records), 0 services removed") {
+	if err != nil || !strings.Contains(out, "removed test-remove/b.csv") || !strings.Contains(out, "1 file: 1 assets (1 source records), 0 services removed") {
 		t.Fatalf("remove b.csv: %v\n%s", err, out)
 	}
 	if rep := build(); !slices.Contains(rep.Stages, "assets") {
@@ -69,7 +69,7 @@ func TestRemove(t *testing.T) {
 	}
 	// The food bank both datasets name stays, with test-keep's record only.
 	out, _, err = runCmd(t, url, "remove", "-dataset", "test-remove")
-	if err != nil || !strings.Contains(out, "removed test-remove/a.csv") || !strings.Contains(out, "1 files: 1 assets (2 source records)") {
+	if err != nil || !strings.Contains(out, "removed test-remove/a.csv") || !strings.Contains(out, "1 file: 1 assets (2 source records)") {
 		t.Fatalf("remove test-remove: %v\n%s", err, out)
 	}
 	if n, k := countAssets("test-remove"), countAssets("test-keep"); n != 0 || k != 1 {
