@@ -56,7 +56,7 @@ func addLoadFlags(fs *flag.FlagSet, e env) loadFlags {
 		editions:  fs.String("edition", "all", "editions to load: all, or a comma-separated list (iod2019,iod2025)"),
 		provision: fs.Bool("provision", true, "also load the provision files of the data directory (link workers, community assets)"),
 		postcodes: fs.String("postcodes", e.lookup("SPATLAS_POSTCODES", ""),
-			"postcode lookup (ONS Postcode Directory or NSPL CSV) to place rows that have only a postcode; default: the data directory's postcodes/ folder (env SPATLAS_POSTCODES)"),
+			"postcode lookup to place rows that have only a postcode: an ONS Postcode Directory, NSPL or OS Code-Point Open CSV (gzipped or not), a zip or a folder of them; default: the newest in the data directory's postcodes/ folder, else its newest codepoint-open-*/ folder (env SPATLAS_POSTCODES)"),
 	}
 }
 

@@ -64,6 +64,7 @@ func commands() []command {
 		{"load", "load source datasets from SPATLAS_DATA into the database (only what changed)", cmdLoad},
 		{"build", "recompute the need-versus-provision metrics of the loaded editions (only what changed)", cmdBuild},
 		{"import", "load one file of community assets or link worker services, or a live Open Referral API", cmdImport},
+		{"remove", "remove a provision dataset, or one of its files, and its reports", cmdRemove},
 		{"reports", "print the load reports of the provision files: every row read, and why any was not loaded", cmdReports},
 		{"migrate", "apply database migrations", cmdMigrate},
 		{"fetch", "download source datasets from their publishers into SPATLAS_DATA", cmdFetch},

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spatlas/spatlas/data"
 	"github.com/spatlas/spatlas/internal/linkworkers"
@@ -50,8 +51,8 @@ type EditionsKeyer interface {
 }
 
 // NewProvision gathers what every provision load needs: the built-in taxonomy, the loaded
-// editions, and the postcode lookup at postcodes, or else the newest CSV in dataDir/postcodes/
-// (none when both are empty).
+// editions, and the postcode lookup at postcodes (a file or a folder), or else the one
+// FindPostcodes finds in dataDir (none when both are empty).
 func NewProvision(ctx context.Context, store EditionsKeyer, dataDir, postcodes string, logger *slog.Logger) (Provision, error) {
 	var p Provision
 	var err error
@@ -63,27 +64,41 @@ func NewProvision(ctx context.Context, store EditionsKeyer, dataDir, postcodes s
 		return p, err
 	}
 	if postcodes == "" && dataDir != "" {
-		if files, _ := dataFiles(filepath.Join(dataDir, "postcodes"), "*.csv*"); len(files) > 0 {
-			postcodes = files[len(files)-1]
-		}
+		postcodes = FindPostcodes(dataDir)
 	}
 	if postcodes == "" {
 		logger.Info("no postcode lookup: rows with only a postcode stay unlocated (see -postcodes)")
 		return p, nil
 	}
-	if p.PostcodesKey, _, err = textio.Checksum(postcodes); err != nil {
+	start := time.Now()
+	if p.Postcodes, p.PostcodesKey, err = tabular.LoadPostcodes(postcodes); err != nil {
 		return p, err
 	}
-	r, err := textio.Open(postcodes)
-	if err != nil {
-		return p, err
-	}
-	defer r.Close()
-	if p.Postcodes, err = tabular.ReadPostcodes(filepath.Base(postcodes), r); err != nil {
-		return p, err
-	}
-	logger.Info("postcode lookup read", "file", postcodes, "postcodes", p.Postcodes.Len())
+	logger.Info("postcode lookup read", "path", postcodes, "postcodes", p.Postcodes.Len(),
+		"without_location", p.Postcodes.NoLocation(), "took", time.Since(start).Round(time.Millisecond))
 	return p, nil
+}
+
+// FindPostcodes returns the postcode lookup of the data directory, or "": the newest file of its
+// postcodes/ folder (an ONS Postcode Directory or NSPL, or Code-Point Open), or else the newest
+// codepoint-open-*/ folder (OS Code-Point Open, read whole).
+func FindPostcodes(dataDir string) string {
+	var files []string
+	for _, pattern := range []string{"*.csv*", "*.zip"} {
+		f, _ := dataFiles(filepath.Join(dataDir, "postcodes"), pattern)
+		files = append(files, f...)
+	}
+	if len(files) > 0 {
+		slices.Sort(files)
+		return files[len(files)-1]
+	}
+	dirs, _ := filepath.Glob(filepath.Join(dataDir, "codepoint-open-*"))
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if st, err := os.Stat(dirs[i]); err == nil && st.IsDir() {
+			return dirs[i]
+		}
+	}
+	return ""
 }
 
 // PostcodeLookup returns the lookup as the importers take it: a nil interface when there is none.
@@ -150,7 +165,12 @@ func ProvisionFiles(dataDir string) ([]ProvisionFile, error) {
 	var fs []ProvisionFile
 	if wf, _ := filepath.Glob(filepath.Join(dataDir, linkworkers.DatasetWorkforce, "pcn_workforce_individual_level_*.csv*")); len(wf) > 0 {
 		var inputs []string
-		for _, ds := range []string{linkworkers.DatasetWorkforce, linkworkers.DatasetPCNMap, linkworkers.DatasetLocations} {
+		datasets := []string{linkworkers.DatasetWorkforce, linkworkers.DatasetPCNMap, linkworkers.DatasetLocations}
+		if ods, _ := filepath.Glob(filepath.Join(dataDir, linkworkers.DatasetODSPattern)); len(ods) > 0 {
+			slices.Sort(ods)
+			datasets = append(datasets, filepath.Base(ods[len(ods)-1]))
+		}
+		for _, ds := range datasets {
 			files, err := dataFiles(filepath.Join(dataDir, ds), "*")
 			if err != nil {
 				return nil, err

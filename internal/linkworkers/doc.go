@@ -6,12 +6,15 @@
 // # National link workers
 //
 // Link workers are counted per Primary Care Network (PCN) in the individual-level PCN workforce
-// file (ReadWorkforce). A PCN is a group of GP practices (ReadPracticeMap), and the practices are
-// placed with the NHS Choices practice files of 2014 (ReadPracticeLocations) or, for practices
-// those files do not have, through a postcode lookup. PlacePCNLinkWorkers splits each PCN's FTE
+// file (ReadWorkforce). A PCN is a group of GP practices (ReadPracticeMap), and each practice is
+// placed from the newest source that has it (PracticeSources, locate.go): its postcode in NHS
+// England's ODS epraccur file (ReadEpraccur, epraccur.go; no header row) through the postcode
+// lookup, else its site in the NHS Choices practice files of 2014 (ReadPracticeLocations), else
+// the practice map's postcode through the lookup; each service's LocatedBy names the file that
+// placed it. PlacePCNLinkWorkers splits each PCN's FTE
 // equally among its member practices that can be located and makes one service per practice;
 // the FTE of a PCN none of whose practices can be located is reported, never dropped.
-// LoadNational does all of it from the data directory's folders.
+// LoadNational (national.go) does all of it from the data directory's folders.
 //
 // # Services files
 //

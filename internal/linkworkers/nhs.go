@@ -3,8 +3,6 @@ package linkworkers
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -107,12 +105,14 @@ func isLinkWorkerRole(s string) bool {
 // with ProviderType "pcn", one per member practice that can be located, each with an equal share
 // of the PCN's FTE (list sizes are not used).
 //
-// A practice is located by its site in locs (PracticeLocation.At its current postcode) or, when
-// locs has no site for it and pc is not nil, by its PRACTICE_POSTCODE through pc. Coordinates that
-// spatlas.CheckLonLat refuses make the practice Rejected, with the reason; a practice with no
-// coordinates is Unlocated. Either way it gets no share. Service names are the practice names as
-// the map publishes them (upper case), and the postcode is the map's current one. The import's
-// and the services' File is left for the caller to set (LoadNational sets it).
+// A practice is placed from the newest source that has it (see PracticeSources.locate): its
+// postcode in the ODS epraccur file through the postcode lookup, else its site in the NHS
+// Choices files of 2014, else the practice map's postcode through the lookup. Each service's
+// LocatedBy names the file that placed it. Coordinates that spatlas.CheckLonLat refuses make the
+// practice Rejected, with the reason; a practice no source places is Unlocated, with what was
+// tried. Either way it gets no share. Service names are the practice names as the map publishes
+// them (upper case), and the postcode is the map's current one. The import's and the services'
+// File is left for the caller to set (LoadNational sets it).
 //
 // The rows of the import (RowsRead, and Row in each service and issue, numbered in PCN code then
 // practice code order) are: one per member practice of each PCN with link workers, ending as a
@@ -126,9 +126,10 @@ func isLinkWorkerRole(s string) bool {
 //   - pcns_with_link_workers, pcns_without_link_workers (in the map with no link worker rows),
 //     pcns_not_in_practice_map, pcns_unplaced (FTE not placed), pcns_in_practice_map
 //   - practices (in the map), practices_located, practices_rejected, practices_unlocated (over the
-//     whole map), practices_located_by_file, practices_located_by_postcode
+//     whole map), practices_located_by_ods (epraccur), practices_located_by_file (NHS Choices
+//     2014), practices_located_by_postcode (the map's postcode)
 //   - practices_in_link_worker_pcns (member practices of PCNs with link workers, rows of the import)
-func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices []Practice, locs map[string]PracticeLocation, pc spatlas.Postcodes) *spatlas.Import {
+func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices []Practice, src PracticeSources) *spatlas.Import {
 	im := &spatlas.Import{Dataset: dataset, Totals: make(map[string]float64), Services: make([]spatlas.Service, 0, len(practices))}
 	members := make(map[string][]*Practice) // by PCN code, in practice code order
 	for i := range practices {
@@ -139,7 +140,7 @@ func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices [
 	for _, ps := range members {
 		slices.SortFunc(ps, func(a, b *Practice) int { return strings.Compare(a.Code, b.Code) })
 	}
-	where := locatePractices(im, practices, locs, pc)
+	where := src.locateAll(im, practices)
 	im.Totals["practices"] = float64(len(practices))
 	im.Totals["pcns_in_practice_map"] = float64(len(members))
 	for code := range members {
@@ -166,55 +167,6 @@ func PlacePCNLinkWorkers(dataset string, wf map[string]PCNWorkforce, practices [
 	im.Totals["fte_placed"] = ftePlaced
 	im.Totals["fte_unplaced"] = fteUnplaced
 	return im
-}
-
-// practicePlace is where a practice is, or why it cannot be placed.
-type practicePlace struct {
-	lon, lat float64
-	how      string // "file" or "postcode"
-	issue    string // why it is rejected or unlocated
-	rejected bool
-}
-
-// locatePractices locates every practice of the map, for the totals and the shares.
-func locatePractices(im *spatlas.Import, practices []Practice, locs map[string]PracticeLocation, pc spatlas.Postcodes) map[string]practicePlace {
-	where := make(map[string]practicePlace, len(practices))
-	for _, p := range practices {
-		pl := locatePractice(p, locs, pc)
-		where[p.Code] = pl
-		switch {
-		case pl.rejected:
-			im.Totals["practices_rejected"]++
-		case pl.issue != "":
-			im.Totals["practices_unlocated"]++
-		default:
-			im.Totals["practices_located"]++
-			im.Totals["practices_located_by_"+pl.how]++
-		}
-	}
-	return where
-}
-
-// locatePractice places a practice at its site in locs, or else at its postcode through pc.
-func locatePractice(p Practice, locs map[string]PracticeLocation, pc spatlas.Postcodes) practicePlace {
-	if loc, ok := locs[p.Code]; ok {
-		s := loc.At(p.Postcode)
-		if why := spatlas.CheckLonLat(s.Lon, s.Lat); why != "" {
-			return practicePlace{rejected: true, issue: fmt.Sprintf("practice %s: %s (%s line %d)", p.Code, why, s.File, s.Line)}
-		}
-		return practicePlace{lon: s.Lon, lat: s.Lat, how: "file"}
-	}
-	if pc == nil {
-		return practicePlace{issue: "the practice has no coordinates in the practice location files (NHS Choices, 2014) and no postcode lookup is loaded"}
-	}
-	lon, lat, ok := pc.Lookup(p.Postcode)
-	if !ok {
-		return practicePlace{issue: "the practice has no coordinates in the practice location files (NHS Choices, 2014) and its postcode is not in the postcode lookup"}
-	}
-	if why := spatlas.CheckLonLat(lon, lat); why != "" {
-		return practicePlace{rejected: true, issue: fmt.Sprintf("practice %s: postcode %q: %s", p.Code, p.Postcode, why)}
-	}
-	return practicePlace{lon: lon, lat: lat, how: "postcode"}
 }
 
 // placePCN files the rows of one PCN with link workers: one per member practice ps, and one
@@ -252,7 +204,7 @@ func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, w
 		im.Services = append(im.Services, spatlas.Service{
 			Dataset: im.Dataset, SourceID: p.Code, Row: im.RowsRead, Name: p.Name, ProviderType: spatlas.ProviderPCN,
 			PCNCode: code, PCNName: w.Name, PracticeCode: p.Code, FTE: share, Postcode: p.Postcode,
-			Loc: spatlas.Location{X: pl.lon, Y: pl.lat, SRID: spatlas.SRIDWGS84},
+			Loc: spatlas.Location{X: pl.lon, Y: pl.lat, SRID: spatlas.SRIDWGS84}, LocatedBy: pl.by,
 		})
 	}
 	if located == 0 {
@@ -270,132 +222,4 @@ func placePCN(im *spatlas.Import, code string, w PCNWorkforce, ps []*Practice, w
 func fmtFTE(f float64) string {
 	s := strings.TrimRight(fmt.Sprintf("%.4f", f), "0")
 	return strings.TrimSuffix(s, ".")
-}
-
-// LoadNational reads the national link worker layer from the data directory: the PCN workforce
-// file in pcn-workforce/ (pcn_workforce_individual_level_*.csv, gzipped or not), the practice map
-// in gp-practice-pcn-map/ (gp-reg-pat-prac-map*.csv) and the practice locations in
-// gp-practices-nhs-choices-2014/ (GPPractices.csv, preferred, and GP.csv, which fills its gaps:
-// see MergeLocations). Each folder must hold one matching workforce and map file; either or both
-// location files may be missing when pc is not nil.
-//
-// The import is the workforce file's: Dataset "pcn-workforce", File and Source the workforce
-// file (sha256 of the file as stored, bytes, rows read). The other files it was built from show in
-// the Totals: practice_map_rows, and for each location file read,
-// location_records_<file> and location_records_without_coordinates_<file>.
-func LoadNational(dataDir string, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	wfPath, err := findOne(dataDir, DatasetWorkforce, "pcn_workforce_individual_level_*.csv", "pcn_workforce_individual_level_*.csv.gz")
-	if err != nil {
-		return nil, err
-	}
-	mapPath, err := findOne(dataDir, DatasetPCNMap, "gp-reg-pat-prac-map*.csv", "gp-reg-pat-prac-map*.csv.gz")
-	if err != nil {
-		return nil, err
-	}
-	var wf map[string]PCNWorkforce
-	var wfRows int
-	if err := readFile(wfPath, func(name string, r io.Reader) (err error) {
-		wf, wfRows, err = ReadWorkforce(name, r)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	var practices []Practice
-	if err := readFile(mapPath, func(name string, r io.Reader) (err error) {
-		practices, err = ReadPracticeMap(name, r)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-
-	totals := make(map[string]float64)
-	var locs map[string]PracticeLocation
-	locDir := filepath.Join(dataDir, DatasetLocations)
-	for _, names := range [][]string{{"GPPractices.csv", "GPPractices.csv.gz"}, {"GP.csv", "GP.csv.gz"}} {
-		path := ""
-		for _, n := range names {
-			if _, err := os.Stat(filepath.Join(locDir, n)); err == nil {
-				path = filepath.Join(locDir, n)
-				break
-			}
-		}
-		if path == "" {
-			continue
-		}
-		var got map[string]PracticeLocation
-		var n LocationsRead
-		if err := readFile(path, func(name string, r io.Reader) (err error) {
-			got, n, err = ReadPracticeLocations(name, r)
-			return err
-		}); err != nil {
-			return nil, err
-		}
-		base := filepath.Base(path)
-		totals["location_records_"+base] = float64(n.Records)
-		totals["location_records_without_coordinates_"+base] = float64(n.NoCoordinates)
-		if locs == nil {
-			locs = got
-		} else {
-			locs = MergeLocations(locs, got)
-		}
-	}
-	if locs == nil && pc == nil {
-		return nil, spatlas.Errorf(spatlas.ENOTFOUND,
-			"%s: no GPPractices.csv or GP.csv, and no postcode lookup: the practices of the PCN map cannot be located", locDir)
-	}
-
-	im := PlacePCNLinkWorkers(DatasetWorkforce, wf, practices, locs, pc)
-	for k, v := range totals {
-		im.Totals[k] = v
-	}
-	im.Totals["practice_map_rows"] = float64(len(practices))
-	im.Totals["workforce_rows"] = float64(wfRows)
-	im.File = filepath.Base(wfPath)
-	for i := range im.Services {
-		im.Services[i].File = im.File
-	}
-	sum, size, err := textio.Checksum(wfPath)
-	if err != nil {
-		return nil, err
-	}
-	im.Source = spatlas.SourceFile{Dataset: DatasetWorkforce, File: im.File, SHA256: sum, Bytes: size, Rows: int64(wfRows)}
-	return im, nil
-}
-
-// findOne returns the one file in dataDir/dataset matching any of the patterns.
-func findOne(dataDir, dataset string, patterns ...string) (string, error) {
-	dir := filepath.Join(dataDir, dataset)
-	var found []string
-	for _, p := range patterns {
-		m, err := filepath.Glob(filepath.Join(dir, p))
-		if err != nil {
-			return "", spatlas.Errorf(spatlas.EINTERNAL, "glob %s: %v", p, err)
-		}
-		found = append(found, m...)
-	}
-	switch len(found) {
-	case 0:
-		return "", spatlas.Errorf(spatlas.ENOTFOUND, "%s: no file named %s", dir, strings.Join(patterns, " or "))
-	case 1:
-		return found[0], nil
-	}
-	for i := range found {
-		found[i] = filepath.Base(found[i])
-	}
-	return "", spatlas.Errorf(spatlas.EINVALID, "%s: %d files could be the one to read (%s): keep one",
-		dir, len(found), strings.Join(found, ", "))
-}
-
-// readFile opens path (gzipped or not) and passes it to read under its dataset/file name.
-func readFile(path string, read func(name string, r io.Reader) error) error {
-	f, err := textio.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	name := filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path))
-	if err := read(name, f); err != nil {
-		return err
-	}
-	return f.Close()
 }

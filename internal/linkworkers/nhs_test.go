@@ -290,7 +290,7 @@ func TestPlacePCNLinkWorkers(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			im := PlacePCNLinkWorkers("pcn-workforce", wf, ps, locs, tc.pc)
+			im := PlacePCNLinkWorkers("pcn-workforce", wf, ps, PracticeSources{Locations: locs, Postcodes: tc.pc})
 			checkBuckets(t, im)
 			checkFTE(t, im)
 			if im.RowsRead != 7 {
@@ -340,7 +340,7 @@ func TestPlacePCNLinkWorkers(t *testing.T) {
 		})
 	}
 
-	im := PlacePCNLinkWorkers("pcn-workforce", wf, ps, locs, nil)
+	im := PlacePCNLinkWorkers("pcn-workforce", wf, ps, PracticeSources{Locations: locs})
 	reasons := make(map[string]string)
 	for _, r := range append(im.Rejected, im.Unlocated...) {
 		reasons[r.ID] = r.Reason
@@ -463,7 +463,7 @@ func BenchmarkPlacePCNLinkWorkers(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		PlacePCNLinkWorkers("pcn-workforce", wf, ps, locs, nil)
+		PlacePCNLinkWorkers("pcn-workforce", wf, ps, PracticeSources{Locations: locs})
 	}
 }
 

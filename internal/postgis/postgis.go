@@ -15,7 +15,7 @@ import (
 type DB struct {
 	*pgdb.DB            // Open's pool: Close, Migrate, Ready, Generation, Lock, Pool
 	*editions.Loader    // LoadEdition, StageBoundaries, Provenance
-	*provision.Importer // LoadImport, ProvisionReports, ProvisionKey, EditionsKey, SetCategories
+	*provision.Importer // LoadImport, RemoveProvision, ProvisionReports, ProvisionKey, EditionsKey, SetCategories
 	*build.Builder      // Build, BuildInfo, Builds
 	*reads.Reader       // Collections, Features, Feature, Categories and the analyses
 }

@@ -247,6 +247,7 @@ func ProvisionProperties(collection string) []Property {
 			Property{Name: "fte", Type: TypeNumber, Description: "link worker full-time equivalents based here (a PCN's FTE split equally among its located member practices)"},
 			Property{Name: "caseload", Type: TypeInteger, Description: "caseload (people), rounded to the nearest 5; null when unknown or suppressed (METHODS.md, Disclosure control)"},
 			Property{Name: "caseload_suppressed", Type: "boolean", Description: "true when the caseload is 1 to 7 and therefore not shown"},
+			Property{Name: "located_by", Type: TypeString, Description: "the file that placed the service when not its own: for PCN link workers, the practice file (ODS epraccur, NHS Choices 2014, the practice map) whose postcode or coordinates placed the practice"},
 		)
 	}
 	return nil

@@ -78,6 +78,7 @@ type Service struct {
 	URL          string
 	Loc          Location
 	Catchment    []byte // optional polygon or multipolygon WKB in Loc.SRID
+	LocatedBy    string // the file whose coordinates or postcode placed it, when not the service's own
 }
 
 // RowIssue is one input row that was not loaded as it stands, and why.

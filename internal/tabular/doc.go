@@ -19,7 +19,16 @@
 // name as CategoryHints.Name, and category_fixed (or category_default, for rows with no label) as
 // CategoryHints.Category.
 //
-// ReadPostcodes reads the ONS Postcode Directory or the National Statistics Postcode Lookup (the
-// pcds, lat and long columns) into a compact sorted table: 16 bytes a postcode, about 43 MB for
-// the 2.7 million postcodes of the full directory.
+// ReadPostcodes and LoadPostcodes read a postcode lookup into a compact sorted table (16 bytes a
+// postcode: about 28 MB for the 1.75 million postcodes of Code-Point Open, 43 MB for the 2.7
+// million of the full ONS directory). Two layouts are told apart by the first line: the ONS
+// Postcode Directory or the National Statistics Postcode Lookup (pcds, lat and long), and OS
+// Code-Point Open (postcode, positional quality, eastings and northings in British National Grid
+// metres), with its header row or without, as the publisher ships its per-area files.
+// LoadPostcodes reads one file, gzipped or not, a zip archive or a folder of such files. Code-Point
+// positions are kept as eastings and northings and converted to WGS84 on lookup (bng.go: the
+// inverse Transverse Mercator of the OS guide, then the OSGB36 to WGS84 Helmert transformation
+// PostGIS uses for EPSG:27700, so that the store's transformation back to the grid lands on the
+// original metre). Postcodes are matched on their letters and digits, case folded, spaces
+// ignored.
 package tabular

@@ -88,6 +88,7 @@ func TestFormatPostcode(t *testing.T) {
 		{"m11ae", "M1 1AE"},
 		{"SW1A  1AA", "SW1A 1AA"},
 		{"M1 1AE", "M1 1AE"},
+		{"wa15 ohf", "WA15 0HF"},
 		{"not a postcode", "not a postcode"},
 		{"", ""},
 	}

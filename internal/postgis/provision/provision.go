@@ -172,7 +172,7 @@ func (s *Importer) loadAssets(ctx context.Context, tx pgx.Tx, fileID int, assets
 }
 
 var stageServiceColumns = []string{"row_no", "source_id", "name", "provider_type", "pcn_code", "pcn_name", "practice_code",
-	"fte", "caseload", "address", "postcode", "url", "x", "y", "srid", "catchment"}
+	"fte", "caseload", "address", "postcode", "url", "x", "y", "srid", "catchment", "located_by"}
 
 func loadServices(ctx context.Context, tx pgx.Tx, fileID int, services []spatlas.Service, ed11, ed21 string, rep *spatlas.ProvisionReport) error {
 	if _, err := tx.Exec(ctx, query("stage_service")); err != nil {
@@ -183,7 +183,7 @@ func loadServices(ctx context.Context, tx pgx.Tx, fileID int, services []spatlas
 			s := &services[i]
 			return []any{int32(s.Row), pgdb.Nullable(s.SourceID), s.Name, s.ProviderType, pgdb.Nullable(s.PCNCode), pgdb.Nullable(s.PCNName),
 				pgdb.Nullable(s.PracticeCode), s.FTE, s.Caseload, pgdb.Nullable(s.Address), pgdb.Nullable(s.Postcode), pgdb.Nullable(s.URL),
-				s.Loc.X, s.Loc.Y, int32(s.Loc.SRID), s.Catchment}, nil
+				s.Loc.X, s.Loc.Y, int32(s.Loc.SRID), s.Catchment, pgdb.Nullable(s.LocatedBy)}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy services: %w", err)

@@ -15,5 +15,6 @@ CREATE TEMP TABLE stage_service (
     x             float8 NOT NULL,
     y             float8 NOT NULL,
     srid          int NOT NULL,
-    catchment     bytea
+    catchment     bytea,
+    located_by    text
 ) ON COMMIT DROP

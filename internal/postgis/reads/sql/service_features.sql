@@ -30,7 +30,7 @@ WITH bbox AS (
         'caseload', CASE WHEN s.caseload BETWEEN 1 AND 7 THEN NULL ELSE round(s.caseload / 5.0) * 5 END,
         'caseload_suppressed', coalesce(s.caseload BETWEEN 1 AND 7, false),
         'address', s.address, 'postcode', s.postcode, 'url', s.url,
-        'source', f.dataset, 'source_id', s.source_id,
+        'source', f.dataset, 'source_id', s.source_id, 'located_by', s.located_by,
         'lsoa11_code', s.lsoa11_code, 'lsoa21_code', s.lsoa21_code, 'lad_code', s.lad_code) AS props
     FROM page p
     JOIN service s ON s.id = p.id
