@@ -60,9 +60,21 @@ func TestRemove(t *testing.T) {
 		t.Fatalf("a second build recomputed %v", rep.Stages)
 	}
 
+	generation := func() int64 {
+		g, err := db.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	before := generation()
 	out, _, err := runCmd(t, url, "remove", "-dataset", "test-remove", "-file", "b.csv")
 	if err != nil || !strings.Contains(out, "removed test-remove/b.csv") || !strings.Contains(out, "1 file: 1 assets (1 source records), 0 services removed") {
 		t.Fatalf("remove b.csv: %v\n%s", err, out)
+	}
+	// Caches key on the data generation: a removal must move it on, never back.
+	if after := generation(); after <= before {
+		t.Errorf("data generation %d after the removal, %d before: want it to grow", after, before)
 	}
 	if rep := build(); !slices.Contains(rep.Stages, "assets") {
 		t.Errorf("the build after a removal recomputed %v, want the assets stage", rep.Stages)
