@@ -254,7 +254,7 @@ func readORUK(r io.Reader, o Options) (*spatlas.Import, error) {
 }
 
 func readServicesCSV(r io.Reader, o Options) (*spatlas.Import, error) {
-	return linkworkers.ReadServices(o.Dataset, o.File, r, o.Postcodes)
+	return linkworkers.ReadServicesWith(o.Dataset, o.File, r, o.Mapping.Layout, o.Postcodes)
 }
 
 func readServicesGeoJSON(r io.Reader, o Options) (*spatlas.Import, error) {
