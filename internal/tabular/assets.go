@@ -206,9 +206,13 @@ func (rd *rowReader) pair(rec []string, ix, iy, srid int, a *spatlas.Asset) (whe
 	return loaded, "", true
 }
 
-// number parses a finite decimal number.
+// number parses a finite decimal number, written with a decimal point or, as in the
+// semicolon-separated files of European locales, a decimal comma ("52,631").
 func number(s string) (float64, bool) {
 	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	}
 	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
 

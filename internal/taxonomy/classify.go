@@ -208,6 +208,8 @@ func (x *text) set(s string) {
 		i += n
 		switch {
 		case r == '\u2019' || r == '\u2018': // typographic apostrophes
+		case r >= 0xc0 && r <= 0xff && latinBase[r-0xc0] != '*': // "café" is "cafe"
+			x.add(latinBase[r-0xc0])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			x.addRune(unicode.ToLower(r))
 		default:
@@ -216,6 +218,10 @@ func (x *text) set(s string) {
 	}
 	x.end()
 }
+
+// latinBase is the letter without its accent of each character from U+00C0 to U+00FF, lower
+// case; '*' marks the two that are not letters (× and ÷).
+const latinBase = "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty"
 
 // add appends a byte to the current word, starting one if needed.
 func (x *text) add(c byte) {
