@@ -70,8 +70,8 @@ func TestSniffAllFormats(t *testing.T) {
 // outcome is what a fixture reads as: the counts, and each loaded asset as "name: category".
 type outcome struct {
 	read, loaded, rejected, unlocated, excluded int
-	assets                                       []string
-	issues                                       []string // reasons, any order, each a substring
+	assets                                      []string
+	issues                                      []string // reasons, any order, each a substring
 }
 
 func readFixture(t *testing.T, file string, o Options) (*spatlas.Import, outcome) {
