@@ -53,7 +53,7 @@ type Format struct {
 // Formats lists every format spatlas reads, assets first.
 func Formats() []Format {
 	return []Format{
-		{"csv", spatlas.KindAssets, ContentCSV, "CSV with a header line", readCSVAssets},
+		{"csv", spatlas.KindAssets, ContentCSV, "CSV, separated by , ; tab | or ¬, with a header line or -no-header", readCSVAssets},
 		{"geojson", spatlas.KindAssets, ContentGeoJSON, "a GeoJSON FeatureCollection or Feature", readGeoJSON},
 		{"osm", spatlas.KindAssets, ContentOSM, "OpenStreetMap GeoJSON, with ids such as node/123", readOSM},
 		{"overpass", spatlas.KindAssets, ContentOverpass, "Overpass API JSON", readOverpass},
