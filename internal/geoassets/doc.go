@@ -25,8 +25,10 @@
 //   - LineString and MultiLineString: rejected in plain GeoJSON, where a line is not a place. In
 //     OpenStreetMap GeoJSON a line is a way that still denotes a place (a footpath, a pitch drawn
 //     unclosed), so the asset goes at the point half-way along the (longest) line.
-//   - No geometry (null): unlocated with the reason "no geometry", unless Options.Postcodes is
-//     given and the feature's postcode is in it; the asset is then placed at the postcode.
+//   - No geometry (null): placed from its coordinate properties (Options.Coords: longitude and
+//     latitude, else easting and northing, as CSV columns), else unlocated with the reason "no
+//     geometry", unless Options.Postcodes is given and the feature's postcode is in it; the
+//     asset is then placed at the postcode.
 //   - GeometryCollection: rejected.
 //
 // The crs member of pre-RFC 7946 GeoJSON is honoured: CRS84 and EPSG:4326 (read as longitude,

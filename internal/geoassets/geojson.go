@@ -174,10 +174,13 @@ func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
 		}
 	}
 	var excluded string
+	var p map[string]string
+	if !osm || len(b.o.Coords.Lon)+len(b.o.Coords.Easting) > 0 {
+		p = scalars(props, true)
+	}
 	if osm {
 		excluded = b.osmFeature(&a, props, scalar(f.ID))
 	} else {
-		p := scalars(props, true)
 		a.SourceID = lookup(p, b.o.IDProps)
 		if a.SourceID == "" {
 			a.SourceID = scalar(f.ID)
@@ -193,6 +196,10 @@ func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
 		return
 	}
 	if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
+		if loc, reason, ok := b.propLoc(p); ok {
+			b.place(&a, loc, reason)
+			return
+		}
 		b.unplaced(&a, "no geometry")
 		return
 	}

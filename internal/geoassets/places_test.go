@@ -112,3 +112,31 @@ func TestMappedPropertyMissing(t *testing.T) {
 		t.Errorf("err %v, excluded %v", err, im.Excluded)
 	}
 }
+
+// TestCoordinateProperties places features without geometry from their coordinate properties,
+// as CSV rows are placed from their columns.
+func TestCoordinateProperties(t *testing.T) {
+	doc := `{"type": "FeatureCollection", "features": [
+	  {"type": "Feature", "properties": {"name": "A", "Longitude": "1.29", "Latitude": 52.63}, "geometry": null},
+	  {"type": "Feature", "properties": {"name": "B", "X": 623000, "Y": 308000}, "geometry": null},
+	  {"type": "Feature", "properties": {"name": "C", "lon": "east", "lat": "52.6"}, "geometry": null},
+	  {"type": "Feature", "properties": {"name": "D"}, "geometry": null}
+	]}`
+	im, err := ReadGeoJSON(strings.NewReader(doc), Options{File: "f.geojson",
+		Coords: CoordProps{Lon: []string{"lon", "Longitude"}, Lat: []string{"lat", "Latitude"}, Easting: []string{"X"}, Northing: []string{"Y"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(im.Assets) != 2 || len(im.Rejected) != 1 || len(im.Unlocated) != 1 {
+		t.Fatalf("%d assets, %d rejected, %d unlocated", len(im.Assets), len(im.Rejected), len(im.Unlocated))
+	}
+	if a := im.Assets[0].Loc; a.X != 1.29 || a.Y != 52.63 || a.SRID != spatlas.SRIDWGS84 {
+		t.Errorf("A at %+v", a)
+	}
+	if b := im.Assets[1].Loc; b.X != 623000 || b.SRID != spatlas.SRIDBNG {
+		t.Errorf("B at %+v", b)
+	}
+	if r := im.Rejected[0].Reason; !strings.Contains(r, `"east", "52.6" are not numbers`) {
+		t.Errorf("C: %s", r)
+	}
+}

@@ -49,6 +49,9 @@ type Options struct {
 	Mapped []string
 	// Exclude rules keep features out of the assets as not current provision, as for CSV.
 	Exclude []tabular.Exclude
+	// Coords place features without geometry. Default: the coordinate presets (lon, longitude,
+	// lat, easting, ...); OpenStreetMap: none.
+	Coords CoordProps
 
 	// Category, when set, is the taxonomy category id of every asset of the file.
 	Category string
@@ -83,6 +86,10 @@ func (o Options) withDefaults(osm bool) Options {
 	def(&o.AddressProps, append(address, addrParts), []string{addrParts})
 	def(&o.PostcodeProps, p.Postcode, []string{"addr:postcode"})
 	def(&o.URLProps, p.URL, []string{"website", "contact:website", "url"})
+	def(&o.Coords.Lon, p.Lon, nil)
+	def(&o.Coords.Lat, p.Lat, nil)
+	def(&o.Coords.Easting, p.Easting, nil)
+	def(&o.Coords.Northing, p.Northing, nil)
 	return o
 }
 

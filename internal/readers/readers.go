@@ -222,6 +222,10 @@ func geoOptions(o Options) geoassets.Options {
 	one(&g.IDProps, m.ID)
 	one(&g.PostcodeProps, m.Postcode)
 	one(&g.URLProps, m.URL)
+	one(&g.Coords.Lon, m.Lon)
+	one(&g.Coords.Lat, m.Lat)
+	one(&g.Coords.Easting, m.Easting)
+	one(&g.Coords.Northing, m.Northing)
 	for _, l := range append(tabular.Columns{m.Category}, m.Labels...) {
 		if l = strings.TrimSpace(l); l != "" {
 			g.LabelProps = append(g.LabelProps, l)
