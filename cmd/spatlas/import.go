@@ -43,7 +43,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&req.Format, "format", "auto", "input format: "+strings.Join(app.ImportFormats(spatlas.KindAssets), ", ")+
 		" (services: "+strings.Join(app.ImportFormats(spatlas.KindServices), ", ")+")")
 	mapping := fs.String("mapping", "", "a JSON mapping file naming CSV columns or GeoJSON properties (see README)")
-	columns := fs.String("columns", "", "CSV columns or GeoJSON properties as field=name pairs, e.g. name=Site,lat=Y,lon=X,postcode=PC,category=Type; a number names a column by place (name=2)")
+	columns := fs.String("columns", "", "CSV columns or GeoJSON properties as field=name pairs, e.g. name=Site,lat=Y,lon=X,postcode=PC,category=Type; with -no-header, columns are numbers (name=2)")
 	fs.StringVar(&req.Encoding, "encoding", "auto", "text encoding: auto (UTF-8, UTF-16 or Windows-1252, told from the bytes), utf-8, utf-16, utf-16le, utf-16be, windows-1252, latin1")
 	fs.StringVar(&req.Separator, "separator", "", "CSV field separator: , ; tab | or ¬ (default: told from the first lines)")
 	fs.BoolVar(&req.NoHeader, "no-header", false, "CSV: the file has no header line; name columns by number in -columns (1 is the first)")

@@ -129,17 +129,14 @@ func (c *CSVReader) Record() []string { return c.rec }
 // Line returns the line of the file the current record starts on (the header is line 1).
 func (c *CSVReader) Line() int { return c.line }
 
-// Column returns the index of the column whose normalised name is key, or else, when key is a
-// number from 1 to the number of columns, of the column at that place, or -1.
+// Column returns the index of the column whose normalised name is key, or -1. The columns of a
+// file without a header row are named by number, "1" the first.
 func (c *CSVReader) Column(key string) int {
 	key = HeaderKey(key)
 	for i, k := range c.keys {
 		if k == key {
 			return i
 		}
-	}
-	if n, err := strconv.Atoi(key); err == nil && n >= 1 && n <= len(c.keys) {
-		return n - 1
 	}
 	return -1
 }
