@@ -18,12 +18,19 @@ Loads one file of community assets or link worker services (or a live Open Refer
 one transaction, replacing what an earlier import of the same dataset and file stored, and prints
 its report: every row read is loaded, rejected, unlocated or excluded, with the reason.
 
-Formats: csv (columns found by common header names; -columns or -mapping say otherwise),
-geojson (points; polygons are placed at a point on their surface), osm (OpenStreetMap GeoJSON,
-categorised by tags), overpass (Overpass API JSON), oruk (an Open Referral UK / HSDS 3 JSON file),
-oruk-api (the base URL of a live ORUK API, read page by page). auto tells the format from the
-file's content (and a URL is a live ORUK API); -format names it when it cannot. Services files (-kind services) are CSV or GeoJSON with name, provider_type (pcn, vcs,
-la, other), fte, optional caseload, and coordinates, easting/northing or a postcode.
+Formats: csv (any of , ; tab | ¬ separated, with a header line or -no-header; the NHS ODS
+epraccur layout is recognised by itself), geojson (points; polygons are placed at a point on
+their surface), osm (OpenStreetMap GeoJSON, categorised by tags), overpass (Overpass API JSON,
+out center or out body; >; out skel), oruk (an Open Referral UK / HSDS 3 JSON file: a list, a
+page or one service), oruk-api (the base URL of a live ORUK API, read page by page). auto tells
+the format from the file's content (and a URL is a live ORUK API); -format names it when it
+cannot. Text is read as UTF-8, UTF-16 or Windows-1252, told from the bytes (-encoding says
+otherwise). Names, categories and addresses are found by common column or property names
+(name, site_name, title, organisation_name, type, site_type, address, ...); -columns or
+-mapping name others, for CSV columns and GeoJSON properties alike. OpenStreetMap roads,
+rivers, railways, land use and boundaries are excluded as not places people go. Services files
+(-kind services) are CSV or GeoJSON with name, provider_type (pcn, vcs, la, other), fte,
+optional caseload, and coordinates, easting/northing or a postcode.
 
 flags:`
 
@@ -35,8 +42,11 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&req.Kind, "kind", spatlas.KindAssets, "what the file holds: assets or services")
 	fs.StringVar(&req.Format, "format", "auto", "input format: "+strings.Join(app.ImportFormats(spatlas.KindAssets), ", ")+
 		" (services: "+strings.Join(app.ImportFormats(spatlas.KindServices), ", ")+")")
-	mapping := fs.String("mapping", "", "CSV: a JSON column mapping file (see README)")
-	columns := fs.String("columns", "", "CSV: column mapping as field=column pairs, e.g. name=Site,lat=Y,lon=X,postcode=PC,category=Type")
+	mapping := fs.String("mapping", "", "a JSON mapping file naming CSV columns or GeoJSON properties (see README)")
+	columns := fs.String("columns", "", "CSV columns or GeoJSON properties as field=name pairs, e.g. name=Site,lat=Y,lon=X,postcode=PC,category=Type; with -no-header, columns are numbers (name=2)")
+	fs.StringVar(&req.Encoding, "encoding", "auto", "text encoding: auto (UTF-8, UTF-16 or Windows-1252, told from the bytes), utf-8, utf-16, utf-16le, utf-16be, windows-1252, latin1")
+	fs.StringVar(&req.Separator, "separator", "", "CSV field separator: , ; tab | or ¬ (default: told from the first lines)")
+	fs.BoolVar(&req.NoHeader, "no-header", false, "CSV: the file has no header line; name columns by number in -columns (1 is the first)")
 	fs.StringVar(&req.Category, "category", "", "a taxonomy category id for every asset of the file (see /api/categories)")
 	postcodes := fs.String("postcodes", e.lookup("SPATLAS_POSTCODES", ""), "postcode lookup (ONS Postcode Directory or NSPL CSV) to place rows that have only a postcode (env SPATLAS_POSTCODES)")
 	fs.StringVar(&req.ORUKPath, "oruk-path", "services", "oruk-api: the path of the services endpoint under the base URL")

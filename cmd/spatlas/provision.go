@@ -53,19 +53,38 @@ func printProvisionReport(w io.Writer, r *spatlas.ProvisionReport) {
 		name string
 		is   spatlas.Issues
 	}{{"rejected", r.Rejected}, {"unlocated", r.Unlocated}, {"excluded", r.Excluded}} {
-		for _, rc := range topReasons(l.is.Rows, 3) {
+		groups := reasonGroups(l.is.Rows)
+		for i, rc := range groups {
+			if i == maxReasonGroups && len(groups) > maxReasonGroups+1 {
+				n := 0
+				for _, g := range groups[i:] {
+					n += g.n
+				}
+				fmt.Fprintf(w, "  %s: and %d more groups (%d rows); -json lists every row\n", l.name, len(groups)-i, n)
+				break
+			}
 			fmt.Fprintf(w, "  %s %d× %s (e.g. %s)\n", l.name, rc.n, rc.reason, rc.example)
 		}
+		if missing := l.is.Count - len(l.is.Rows); missing > 0 {
+			fmt.Fprintf(w, "  %s: %d more rows not listed in the report\n", l.name, missing)
+		}
+	}
+	for _, warning := range r.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
 }
+
+// maxReasonGroups is how many reason groups of each kind a text report lists before summing up
+// the rest.
+const maxReasonGroups = 10
 
 type reasonCount struct {
 	reason, example string
 	n               int
 }
 
-// topReasons counts the rows of each reason, the commonest first.
-func topReasons(rows []spatlas.RowIssue, max int) []reasonCount {
+// reasonGroups counts the rows of each reason, the commonest first.
+func reasonGroups(rows []spatlas.RowIssue) []reasonCount {
 	idx := map[string]int{}
 	var out []reasonCount
 	for _, r := range rows {
@@ -85,9 +104,6 @@ func topReasons(rows []spatlas.RowIssue, max int) []reasonCount {
 		out[i].n++
 	}
 	slices.SortStableFunc(out, func(a, b reasonCount) int { return cmp.Compare(b.n, a.n) })
-	if len(out) > max {
-		out = out[:max]
-	}
 	return out
 }
 

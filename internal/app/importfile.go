@@ -49,6 +49,11 @@ type ImportRequest struct {
 	// fetches each service in full when the list lacks its locations.
 	ORUKPath string
 	ORUKFull bool
+	// Encoding, Separator and NoHeader say how a text file is written when its content does not
+	// tell (see readers.Options).
+	Encoding  string
+	Separator string
+	NoHeader  bool
 }
 
 // Import reads one file (or one live Open Referral UK API) of any format and loads it in one
@@ -77,7 +82,14 @@ func Import(ctx context.Context, store ImportStore, p Provision, req ImportReque
 	if err := store.SetCategories(ctx, CategoryCounts(p.Taxonomy)); err != nil {
 		return nil, err
 	}
-	return store.LoadImport(ctx, im)
+	rep, err := store.LoadImport(ctx, im)
+	if err != nil {
+		return nil, err
+	}
+	if rep != nil {
+		rep.Warnings = im.Warnings
+	}
+	return rep, nil
 }
 
 // Check says what is wrong with an import request, before anything is opened.
@@ -113,7 +125,7 @@ func isURL(src string) bool {
 
 func (req ImportRequest) options() readers.Options {
 	return readers.Options{Kind: req.Kind, Format: req.Format, Dataset: req.Dataset, File: filepath.Base(req.Source),
-		Category: req.Category, Mapping: req.Mapping}
+		Category: req.Category, Mapping: req.Mapping, Encoding: req.Encoding, Separator: req.Separator, NoHeader: req.NoHeader}
 }
 
 // fetchORUK reads a live Open Referral UK API.
@@ -170,4 +182,7 @@ func (p Provision) finish(im *spatlas.Import, kind, dataset, file string, src sp
 	im.Source = src
 	im.Source.Dataset, im.Source.File, im.Source.Rows = dataset, im.File, int64(im.RowsRead)
 	p.Taxonomy.Assign(im.Assets)
+	if kind == spatlas.KindAssets {
+		im.Warnings = readers.Warnings(im)
+	}
 }

@@ -3,8 +3,10 @@ package app
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/spatlas/spatlas/internal/readers"
 	"github.com/spatlas/spatlas/internal/spatlas"
+	"github.com/spatlas/spatlas/internal/tabular"
 	"github.com/spatlas/spatlas/internal/taxonomy"
 )
 
@@ -148,5 +151,43 @@ func TestImportRequestCheck(t *testing.T) {
 				t.Errorf("Check = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// fakeImportStore records what Import loads.
+type fakeImportStore struct{ im *spatlas.Import }
+
+func (s *fakeImportStore) LoadImport(_ context.Context, im *spatlas.Import) (*spatlas.ProvisionReport, error) {
+	s.im = im
+	return &spatlas.ProvisionReport{Dataset: im.Dataset, File: im.File, RowsRead: im.RowsRead, Loaded: len(im.Assets)}, nil
+}
+
+func (s *fakeImportStore) SetCategories(context.Context, []spatlas.CategoryCount) error { return nil }
+
+// TestImportWarns reports a file whose names and types are in properties no preset knows, and
+// reads it right once -columns names them.
+func TestImportWarns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parks.geojson")
+	doc := `{"type": "FeatureCollection", "features": [
+	  {"type": "Feature", "properties": {"SITE": "Eaton Park", "KIND": "Park"}, "geometry": {"type": "Point", "coordinates": [1.263, 52.616]}},
+	  {"type": "Feature", "properties": {"SITE": "Wensum Park", "KIND": "Park"}, "geometry": {"type": "Point", "coordinates": [1.279, 52.642]}}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := testProvision(t)
+	store := &fakeImportStore{}
+	rep, err := Import(context.Background(), store, p, ImportRequest{Source: path, Dataset: "parks"}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0], `"KIND", "SITE"`) {
+		t.Errorf("warnings %q", rep.Warnings)
+	}
+	req := ImportRequest{Source: path, Dataset: "parks", Mapping: tabular.Mapping{Name: "SITE", Category: "KIND"}}
+	if rep, err = Import(context.Background(), store, p, req, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 0 || store.im.Assets[0].Name != "Eaton Park" || store.im.Assets[0].Category != "green-space" {
+		t.Errorf("warnings %q, first asset %+v", rep.Warnings, store.im.Assets[0])
 	}
 }

@@ -25,8 +25,10 @@
 //   - LineString and MultiLineString: rejected in plain GeoJSON, where a line is not a place. In
 //     OpenStreetMap GeoJSON a line is a way that still denotes a place (a footpath, a pitch drawn
 //     unclosed), so the asset goes at the point half-way along the (longest) line.
-//   - No geometry (null): unlocated with the reason "no geometry", unless Options.Postcodes is
-//     given and the feature's postcode is in it; the asset is then placed at the postcode.
+//   - No geometry (null): placed from its coordinate properties (Options.Coords: longitude and
+//     latitude, else easting and northing, as CSV columns), else unlocated with the reason "no
+//     geometry", unless Options.Postcodes is given and the feature's postcode is in it; the
+//     asset is then placed at the postcode.
 //   - GeometryCollection: rejected.
 //
 // The crs member of pre-RFC 7946 GeoJSON is honoured: CRS84 and EPSG:4326 (read as longitude,
@@ -51,10 +53,25 @@
 // contact:website or url; the source id the OSM id ("node/123").
 //
 // Overpass API JSON: nodes are placed at lat/lon, ways and relations at center (from "out
-// center") or else the middle of bounds (from "out geom" or "out bb"). Elements without tags are
-// the member nodes of ways, not assets, and are not counted as rows read. Tagged elements with no
-// position are unlocated ("way without center: query with out center"). A remark reporting an
-// error (a query that timed out returns partial data) is a file error.
+// center"), else the middle of bounds ("out bb"), else from their own positions: the geometry of
+// "out geom", or the nodes (and, for relations, the member ways) an "out body; >; out skel"
+// export carries. A closed way, or a relation whose outer ways join into rings, is placed at a
+// point on the surface of its area (kept as the asset's area, as for GeoJSON polygons); an open
+// way half-way along. Elements without tags are the member nodes of ways, not assets, and are not
+// counted as rows read. Tagged elements with no position are unlocated ("way without center or
+// the positions of its nodes: ..."). A remark reporting an error (a query that timed out returns
+// partial data) is a file error.
+//
+// OpenStreetMap features that are not places people go (highway, waterway, railway, landuse,
+// boundary, natural, power, barrier, route, place and the like, without an amenity, leisure,
+// shop, office, social_facility, healthcare, craft, club, tourism, sport or emergency tag) are
+// Excluded with the reason, in both OpenStreetMap GeoJSON and Overpass JSON; the land uses and
+// natural features the taxonomy places (allotments, recreation grounds, woods, beaches) are kept.
+//
+// Property names are the presets every reader of assets shares (tabular.DefaultPresets), matched
+// exactly and then whatever their case, spacing and punctuation; a mapping names others
+// (Options.Mapped: a file where no feature has one is an error listing the properties the
+// features have), and its exclude rules apply as for CSV. Names have HTML entities decoded.
 //
 // Geometries are decoded with orb/geojson through internal/geom. Telling GeoJSON, OpenStreetMap
 // GeoJSON and Overpass JSON apart from a file's content is the registry's work (internal/readers).

@@ -29,5 +29,5 @@ func ExampleReadOverpass() {
 	// Output:
 	// rows read: 2
 	// node/299412199 "Norfolk and Norwich Millennium Library" amenity=library at 1.2909, 52.6277
-	// unlocated: element 3 way/4003: way without center: query with out center
+	// unlocated: element 3 way/4003: way without center or the positions of its nodes: query with out center, or out body; >; out skel
 }

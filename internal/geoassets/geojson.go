@@ -15,59 +15,6 @@ import (
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
-// Options says what a file is and which feature properties hold what. Property names match
-// exactly first and then ignoring case ("name" finds "Name"); the first non-empty one is used.
-// Empty lists take the defaults below.
-type Options struct {
-	Dataset string // the data directory folder, or the name given to the import
-	File    string // the file name, used in errors and on every asset
-
-	// NameProps default: name, Name, DISTNAME, title (OpenStreetMap: name, brand, operator).
-	NameProps []string
-	// IDProps default: id, ID, @id, then the Feature's own "id" (OpenStreetMap: @id, id).
-	IDProps []string
-	// LabelProps are free-text categories, all of which become Hints.Labels. Default:
-	// category, type, CLASSIFICA, facility_type (OpenStreetMap: none, the tags are the hints).
-	LabelProps []string
-	// AddressProps default: address, Address, addr:*. The entry "addr:*" composes an address
-	// from the OpenStreetMap addr:housename, addr:housenumber, addr:street (or addr:place) and
-	// addr:city properties (OpenStreetMap: addr:*).
-	AddressProps []string
-	// PostcodeProps default: postcode, Postcode, addr:postcode (OpenStreetMap: addr:postcode).
-	PostcodeProps []string
-	// URLProps default: url, website, Website, contact:website (OpenStreetMap: website,
-	// contact:website, url).
-	URLProps []string
-
-	// Category, when set, is the taxonomy category id of every asset of the file.
-	Category string
-	// Postcodes, when set, places features without geometry at their postcode.
-	Postcodes spatlas.Postcodes
-}
-
-// addrParts is the AddressProps entry that composes an address from OpenStreetMap addr:* keys.
-const addrParts = "addr:*"
-
-func (o Options) withDefaults(osm bool) Options {
-	def := func(l *[]string, plain, osmDef []string) {
-		if len(*l) > 0 {
-			return
-		}
-		if osm {
-			*l = osmDef
-		} else {
-			*l = plain
-		}
-	}
-	def(&o.NameProps, []string{"name", "Name", "DISTNAME", "title"}, []string{"name", "brand", "operator"})
-	def(&o.IDProps, []string{"id", "ID", "@id"}, []string{"@id", "id"})
-	def(&o.LabelProps, []string{"category", "type", "CLASSIFICA", "facility_type"}, nil)
-	def(&o.AddressProps, []string{"address", "Address", addrParts}, []string{addrParts})
-	def(&o.PostcodeProps, []string{"postcode", "Postcode", "addr:postcode"}, []string{"addr:postcode"})
-	def(&o.URLProps, []string{"url", "website", "Website", "contact:website"}, []string{"website", "contact:website", "url"})
-	return o
-}
-
 func (o Options) fileName() string {
 	if o.File != "" {
 		return o.File
@@ -94,6 +41,9 @@ func readGeoJSON(r io.Reader, o Options, osm bool) (*spatlas.Import, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := b.checkMapped(); err != nil {
+		return nil, err
+	}
 	return b.done(), nil
 }
 
@@ -103,6 +53,7 @@ type builder struct {
 	im   *spatlas.Import
 	hash hash.Hash
 	in   *countingReader
+	seen map[string]bool // the property names of the features read
 }
 
 func newBuilder(r io.Reader, o Options) *builder {
@@ -110,6 +61,7 @@ func newBuilder(r io.Reader, o Options) *builder {
 		o:    o,
 		im:   &spatlas.Import{Dataset: o.Dataset, File: o.File},
 		hash: sha256.New(),
+		seen: map[string]bool{},
 	}
 	b.in = &countingReader{r: io.TeeReader(r, b.hash)}
 	return b
@@ -123,6 +75,7 @@ func (b *builder) done() *spatlas.Import {
 		Bytes:   b.in.n,
 		Rows:    int64(b.im.RowsRead),
 	}
+	b.im.Fields = b.fields()
 	return b.im
 }
 
@@ -143,6 +96,10 @@ func (b *builder) issue(a *spatlas.Asset, reason string) spatlas.RowIssue {
 
 func (b *builder) reject(a *spatlas.Asset, reason string) {
 	b.im.Rejected = append(b.im.Rejected, b.issue(a, reason))
+}
+
+func (b *builder) exclude(a *spatlas.Asset, reason string) {
+	b.im.Excluded = append(b.im.Excluded, b.issue(a, reason))
 }
 
 // place adds a to the assets when loc can be an asset's location, else rejects it.
@@ -216,21 +173,33 @@ func (b *builder) feature(row int, f *feature, bad string, srid int, osm bool) {
 			return
 		}
 	}
+	var excluded string
+	var p map[string]string
+	if !osm || len(b.o.Coords.Lon)+len(b.o.Coords.Easting) > 0 {
+		p = scalars(props, true)
+	}
 	if osm {
-		b.osmFeature(&a, props, scalar(f.ID))
+		excluded = b.osmFeature(&a, props, scalar(f.ID))
 	} else {
-		p := scalars(props, true)
 		a.SourceID = lookup(p, b.o.IDProps)
 		if a.SourceID == "" {
 			a.SourceID = scalar(f.ID)
 		}
-		b.fill(&a, p)
+		excluded = b.fill(&a, p)
 	}
 	if f.Type != "Feature" {
 		b.reject(&a, fmt.Sprintf("not a GeoJSON Feature (type %q)", f.Type))
 		return
 	}
+	if excluded != "" {
+		b.exclude(&a, excluded)
+		return
+	}
 	if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
+		if loc, reason, ok := b.propLoc(p); ok {
+			b.place(&a, loc, reason)
+			return
+		}
 		b.unplaced(&a, "no geometry")
 		return
 	}

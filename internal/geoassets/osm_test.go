@@ -21,11 +21,11 @@ func TestReadOverpass(t *testing.T) {
 		{name: "node", id: "node/299412199", want: "asset", row: 1, x: 1.2909467, y: 52.6277308, assetName: "Norfolk and Norwich Millennium Library"},
 		{name: "untagged node", id: "node/1001", want: "missing"},
 		{name: "way with center", id: "way/4002", want: "asset", row: 3, x: 1.2801, y: 52.6335, assetName: "Waterloo Park"},
-		{name: "way without center", id: "way/4003", want: "unlocated: way without center: query with out center"},
+		{name: "way without center", id: "way/4003", want: "unlocated: way without center or the positions of its nodes: query with out center, or out body; >; out skel"},
 		{name: "relation with bounds", id: "relation/5004", want: "asset", row: 5, x: 1.282, y: 52.621, assetName: "St Peter Mancroft"},
 		{name: "latitude 100", id: "node/1007", want: "rejected: latitude 100 is out of range"},
 		{name: "way without center, with a postcode", id: "way/4008",
-			want: "unlocated: way without center: query with out center; postcode NR3 2QB needs a postcode lookup"},
+			want: "unlocated: way without center or the positions of its nodes: query with out center, or out body; >; out skel; postcode NR3 2QB needs a postcode lookup"},
 		{name: "way without center, postcode found", id: "way/4008", postcodes: postcodes{"NR32QB": {1.2915, 52.6402}},
 			want: "asset", row: 7, x: 1.2915, y: 52.6402, assetName: "Norman Centre"},
 	}

@@ -92,7 +92,12 @@ type record struct {
 // and not counted. A file without a name, provider_type or fte column, or that is not CSV, is
 // an EINVALID error naming the file and line.
 func ReadServices(dataset, file string, r io.Reader, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	c, err := textio.NewCSVReader(file, r)
+	return ReadServicesWith(dataset, file, r, textio.CSVOptions{}, pc)
+}
+
+// ReadServicesWith is ReadServices for a file laid out as o says (its field separator).
+func ReadServicesWith(dataset, file string, r io.Reader, o textio.CSVOptions, pc spatlas.Postcodes) (*spatlas.Import, error) {
+	c, err := textio.NewCSVReaderWith(file, r, o)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package oruk
 
 import (
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 
@@ -41,7 +42,7 @@ func (b *builder) add(s *service) {
 		b.addWithoutLocations(s, excluded)
 		return
 	}
-	hints := spatlas.CategoryHints{Terms: s.terms(), Labels: s.labels(), Name: string(s.Name)}
+	hints := spatlas.CategoryHints{Terms: s.terms(), Labels: s.labels(), Name: unescape(string(s.Name))}
 	for k := range s.ServiceAtLocations {
 		b.addUnit(s, k, excluded, hints)
 	}
@@ -210,17 +211,25 @@ func orHash(id string, k int) string {
 }
 
 // displayName is the name of a unit: the service's, else the location's, else the
-// organisation's.
+// organisation's, with HTML entities ("&apos;", "&amp;") decoded.
 func (s *service) displayName(loc *location) string {
 	switch {
 	case s.Name != "":
-		return string(s.Name)
+		return unescape(string(s.Name))
 	case loc != nil && loc.Name != "":
-		return string(loc.Name)
+		return unescape(string(loc.Name))
 	case s.Organization != nil:
-		return string(s.Organization.Name)
+		return unescape(string(s.Organization.Name))
 	}
 	return ""
+}
+
+// unescape decodes the HTML entities some feeds leave in names.
+func unescape(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return html.UnescapeString(s)
 }
 
 // terms returns the codes, names and meaningful ids of the service's taxonomy terms, each once,

@@ -5,7 +5,7 @@
 // # Formats
 //
 //	kind      format    reader                        content
-//	assets    csv       tabular.ReadAssets            CSV with a header line (Options.Mapping)
+//	assets    csv       tabular.ReadAssets            CSV: , ; tab | or ¬ separated; header or not
 //	assets    geojson   geoassets.ReadGeoJSON         a GeoJSON FeatureCollection or Feature
 //	assets    osm       geoassets.ReadOSMGeoJSON      OpenStreetMap GeoJSON (ids such as node/123)
 //	assets    overpass  geoassets.ReadOverpass        Overpass API JSON
@@ -28,4 +28,20 @@
 // is CSV. When it cannot tell, or the content is of a format the kind has no reader for, Read
 // returns an EINVALID *spatlas.Error naming the file, the formats it tried and the -format
 // values to pass.
+//
+// # Text
+//
+// Read decodes every file to UTF-8 first (textio.Decode: UTF-8 with or without a byte order
+// mark, UTF-16, Windows-1252, or Options.Encoding), so that sniffing and every reader see text;
+// a byte that is not text in a file read as UTF-8 stops the read naming the file, line and
+// column. A CSV file's separator is told from its first lines (textio.SniffSeparator) unless
+// Options.Separator names it; Options.NoHeader reads a file without a header row, its columns
+// named by number.
+//
+// # Mappings and warnings
+//
+// Options.Mapping names CSV columns and GeoJSON or OpenStreetMap properties alike; what it
+// leaves out is found among the presets every format shares (tabular.DefaultPresets). Warnings,
+// called once an import's assets are categorised, says when most of them have no name or are in
+// "other", naming the fields the records have.
 package readers

@@ -12,6 +12,7 @@ import (
 	"github.com/spatlas/spatlas/internal/oruk"
 	"github.com/spatlas/spatlas/internal/spatlas"
 	"github.com/spatlas/spatlas/internal/tabular"
+	"github.com/spatlas/spatlas/internal/textio"
 )
 
 // Options is what any reader may need to read one file.
@@ -24,9 +25,16 @@ type Options struct {
 	Postcodes spatlas.Postcodes
 	// Category, when set, is the taxonomy category id of every asset of the file.
 	Category string
-	// Mapping names the columns of a CSV file of assets; what it leaves out is found among
-	// common header names.
+	// Mapping names the columns of a CSV file, or the properties of a GeoJSON or OpenStreetMap
+	// file, of assets; what it leaves out is found among common names (tabular.DefaultPresets).
 	Mapping tabular.Mapping
+	// Encoding is the file's text encoding; "" or "auto" tells it from the bytes (textio.Decode).
+	Encoding string
+	// Separator separates the fields of a CSV file: ",", ";", "tab", "|" or "¬"; "" tells it
+	// from the first lines (textio.SniffSeparator).
+	Separator string
+	// NoHeader says a CSV file has no header row: its columns are named by number, "1" the first.
+	NoHeader bool
 }
 
 // Reader reads one file of provision into an import in which every record read is accounted
@@ -45,7 +53,7 @@ type Format struct {
 // Formats lists every format spatlas reads, assets first.
 func Formats() []Format {
 	return []Format{
-		{"csv", spatlas.KindAssets, ContentCSV, "CSV with a header line", readCSVAssets},
+		{"csv", spatlas.KindAssets, ContentCSV, "CSV, separated by , ; tab | or ¬, with a header line or -no-header", readCSVAssets},
 		{"geojson", spatlas.KindAssets, ContentGeoJSON, "a GeoJSON FeatureCollection or Feature", readGeoJSON},
 		{"osm", spatlas.KindAssets, ContentOSM, "OpenStreetMap GeoJSON, with ids such as node/123", readOSM},
 		{"overpass", spatlas.KindAssets, ContentOverpass, "Overpass API JSON", readOverpass},
@@ -122,15 +130,26 @@ func fallback(c string) string {
 
 // Read reads one file in the format o names, or else the format its content is in, and returns
 // the import and the format read.
+//
+// The file is read as UTF-8 text whatever its encoding (o.Encoding, or else the one its bytes
+// show: see textio.Decode), so that a byte that is not text stops the read with the file, line
+// and column.
 func Read(r io.Reader, o Options) (*spatlas.Import, Format, error) {
-	br := bufio.NewReaderSize(r, SniffSize)
 	var f Format
-	var err error
+	sep, err := separator(o.Separator)
+	if err != nil {
+		return nil, f, err
+	}
+	text, _, err := textio.Decode(fileName(o), r, o.Encoding)
+	if err != nil {
+		return nil, f, err
+	}
+	br := bufio.NewReaderSize(text, SniffSize)
+	head, perr := br.Peek(SniffSize)
+	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+		return nil, f, perr
+	}
 	if o.Format == "" || o.Format == "auto" {
-		head, perr := br.Peek(SniffSize)
-		if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
-			return nil, f, perr
-		}
 		f, err = Detect(o.Kind, fileName(o), head)
 	} else {
 		f, err = Lookup(o.Kind, o.Format)
@@ -138,8 +157,36 @@ func Read(r io.Reader, o Options) (*spatlas.Import, Format, error) {
 	if err != nil {
 		return nil, f, err
 	}
+	if f.Content == ContentCSV {
+		if sep == 0 {
+			sep = textio.SniffSeparator(head)
+		}
+		o.Mapping.Layout = textio.CSVOptions{Separator: sep, NoHeader: o.NoHeader || o.Mapping.Layout.NoHeader}
+	}
 	im, err := f.Read(br, o)
 	return im, f, err
+}
+
+// separator reads the value of -separator; "" is 0, told from the file.
+func separator(s string) (rune, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return 0, nil
+	case ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil
+	case "\t", `\t`, "tab":
+		return '\t', nil
+	case "|", "pipe":
+		return '|', nil
+	case "¬", "not":
+		return '¬', nil
+	}
+	if r := []rune(s); len(r) == 1 && r[0] != '"' && r[0] != '\r' && r[0] != '\n' {
+		return r[0], nil
+	}
+	return 0, spatlas.Errorf(spatlas.EINVALID, "separator %q: want one character such as , ; | ¬ or tab", s)
 }
 
 func fileName(o Options) string {
@@ -157,8 +204,41 @@ func readCSVAssets(r io.Reader, o Options) (*spatlas.Import, error) {
 	return tabular.ReadAssets(o.Dataset, o.File, r, m, o.Postcodes)
 }
 
+// geoOptions reads the mapping as names of properties: what it names must be a property of some
+// feature, and what it leaves out is found among the presets.
 func geoOptions(o Options) geoassets.Options {
-	return geoassets.Options{Dataset: o.Dataset, File: o.File, Category: o.Category, Postcodes: o.Postcodes}
+	m := o.Mapping
+	g := geoassets.Options{Dataset: o.Dataset, File: o.File, Category: o.Category, Postcodes: o.Postcodes, Exclude: m.Exclude}
+	if g.Category == "" {
+		g.Category = m.CategoryFixed
+	}
+	one := func(l *[]string, name string) {
+		if name = strings.TrimSpace(name); name != "" {
+			*l = []string{name}
+			g.Mapped = append(g.Mapped, name)
+		}
+	}
+	one(&g.NameProps, m.Name)
+	one(&g.IDProps, m.ID)
+	one(&g.PostcodeProps, m.Postcode)
+	one(&g.URLProps, m.URL)
+	one(&g.Coords.Lon, m.Lon)
+	one(&g.Coords.Lat, m.Lat)
+	one(&g.Coords.Easting, m.Easting)
+	one(&g.Coords.Northing, m.Northing)
+	for _, l := range append(tabular.Columns{m.Category}, m.Labels...) {
+		if l = strings.TrimSpace(l); l != "" {
+			g.LabelProps = append(g.LabelProps, l)
+			g.Mapped = append(g.Mapped, l)
+		}
+	}
+	for _, a := range m.Address {
+		if a = strings.TrimSpace(a); a != "" {
+			g.AddressJoin = append(g.AddressJoin, a)
+			g.Mapped = append(g.Mapped, a)
+		}
+	}
+	return g
 }
 
 func readGeoJSON(r io.Reader, o Options) (*spatlas.Import, error) {
@@ -178,7 +258,7 @@ func readORUK(r io.Reader, o Options) (*spatlas.Import, error) {
 }
 
 func readServicesCSV(r io.Reader, o Options) (*spatlas.Import, error) {
-	return linkworkers.ReadServices(o.Dataset, o.File, r, o.Postcodes)
+	return linkworkers.ReadServicesWith(o.Dataset, o.File, r, o.Mapping.Layout, o.Postcodes)
 }
 
 func readServicesGeoJSON(r io.Reader, o Options) (*spatlas.Import, error) {

@@ -112,6 +112,10 @@ type Import struct {
 	Excluded  []RowIssue
 	// Totals are figures a reader needs to account for the file, by name ("fte_read", say).
 	Totals map[string]float64
+	// Fields are the column or property names the file's records carry, for warnings.
+	Fields []string
+	// Warnings say what in a file that loaded looks wrong (most assets without a name, say).
+	Warnings []string
 	// Source is the file's provenance.
 	Source SourceFile
 	// Key identifies everything the import was built from (files, lookups, rules), so that a
@@ -141,6 +145,7 @@ type ProvisionReport struct {
 	Unlocated Issues             `json:"unlocated"`
 	Excluded  Issues             `json:"excluded"`
 	Totals    map[string]float64 `json:"totals,omitempty"`
+	Warnings  []string           `json:"warnings,omitempty"`
 }
 
 // Postcodes finds the location of a postcode.

@@ -18,15 +18,19 @@ import (
 // the package documentation). A file that cannot be read as a whole (not CSV, empty, a mapped
 // column missing, no name column) is an EINVALID error naming the file and line.
 func ReadAssets(dataset, file string, r io.Reader, m Mapping, pc spatlas.Postcodes) (*spatlas.Import, error) {
-	cr, err := textio.NewCSVReader(file, r)
+	cr, err := textio.NewCSVReaderWith(file, r, m.Layout)
 	if err != nil {
 		return nil, err
+	}
+	if !m.Layout.NoHeader && IsEpraccur(cr.Header()) {
+		cr.HeaderIsData()
+		m = m.Or(EpraccurMapping())
 	}
 	cols, err := resolve(cr, m)
 	if err != nil {
 		return nil, err
 	}
-	im := &spatlas.Import{Dataset: dataset, File: file}
+	im := &spatlas.Import{Dataset: dataset, File: file, Fields: slices.Clone(cr.Header())}
 	rd := rowReader{cols: cols, m: m, pc: pc, dataset: dataset, file: file}
 	for {
 		ok, err := cr.Next()
@@ -68,7 +72,7 @@ func (rd *rowReader) read(im *spatlas.Import, line int, rec []string) {
 	c := &rd.cols
 	a := spatlas.Asset{
 		Dataset: rd.dataset, File: rd.file, Row: line,
-		SourceID: field(rec, c.id), Name: field(rec, c.name),
+		SourceID: field(rec, c.id), Name: Unescape(field(rec, c.name)),
 		Address: joinFields(rec, c.address), Postcode: formatPostcode(field(rec, c.postcode)),
 		URL: field(rec, c.url),
 	}
@@ -105,6 +109,12 @@ func (c *columns) excluded(rec []string) (string, bool) {
 	for _, x := range c.exclude {
 		v := field(rec, x.col)
 		if v == "" {
+			continue
+		}
+		if len(x.except) > 0 {
+			if !slices.ContainsFunc(x.except, func(s string) bool { return strings.EqualFold(v, strings.TrimSpace(s)) }) {
+				return fmt.Sprintf("%s (%s)", x.reason, v), true
+			}
 			continue
 		}
 		if len(x.values) == 0 {
@@ -196,9 +206,13 @@ func (rd *rowReader) pair(rec []string, ix, iy, srid int, a *spatlas.Asset) (whe
 	return loaded, "", true
 }
 
-// number parses a finite decimal number.
+// number parses a finite decimal number, written with a decimal point or, as in the
+// semicolon-separated files of European locales, a decimal comma ("52,631").
 func number(s string) (float64, bool) {
 	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	}
 	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
 

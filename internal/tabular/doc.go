@@ -2,9 +2,16 @@
 // postcode directories.
 //
 // ReadAssets reads one CSV file of assets (the registry's csv format of assets, internal/readers)
-// through a Mapping that names its columns; what a mapping leaves out is found among common
-// header names ("name", "site_name", "lat", "longitude", "postcode", ...). Every data row ends
-// in exactly one of the Import's lists:
+// through a Mapping that names its columns; what a mapping leaves out is found among the presets
+// every reader of assets shares (DefaultPresets: "name", "site_name", "title", "organisation_name",
+// "type", "site_type", "lat", "longitude", "postcode", ...), matched whatever their case, spacing
+// and punctuation (PresetKey). Mapping.Layout gives the separator and whether the file has a
+// header row; without one, columns are named by number ("1" the first). The NHS ODS epraccur
+// layout (27 fields, no header) is recognised by its first row (IsEpraccur) and read through
+// EpraccurMapping: active GP practices are health services, closed, dormant and proposed ones
+// and other prescribing settings are excluded with the reason. Names have HTML entities decoded
+// (Unescape); coordinates may have a decimal comma. Every data row ends in exactly one of the
+// Import's lists:
 //
 //   - Assets: rows with a usable location, from longitude and latitude (EPSG:4326), from easting
 //     and northing (EPSG:27700), or from a postcode found in the postcode lookup;
@@ -12,7 +19,8 @@
 //     England and Wales, not numbers, half missing; a row with neither name nor id);
 //   - Unlocated: rows that could not be placed (a postcode and no lookup, a postcode the lookup
 //     lacks, no location at all);
-//   - Excluded: rows a mapping's exclude rule says are not current provision (a closed library).
+//   - Excluded: rows a mapping's exclude rule says are not current provision (a closed library);
+//     a rule excludes given values, or every value but the ones it excepts.
 //
 // "", "NA" and "N/A" are missing values everywhere. Categories are left to the taxonomy: the
 // importer passes the mapping's category column and label columns as CategoryHints.Labels, the

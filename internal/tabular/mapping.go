@@ -40,14 +40,19 @@ type Mapping struct {
 	// and label columns all missing); rows with labels are left to the taxonomy.
 	CategoryDefault string    `json:"category_default,omitempty"`
 	Exclude         []Exclude `json:"exclude,omitempty"`
+	// Layout is the file's separator and whether it has a header row (then columns are named by
+	// number, "1" the first).
+	Layout textio.CSVOptions `json:"-"`
 }
 
 // Exclude is a rule that keeps rows out of the assets, as not current provision: a row is
-// excluded when its value in Column is one of Values (compared case-insensitively) or, when
-// Values is empty, when the value is not missing. The row's reason is "Reason (value)".
+// excluded when its value in Column is one of Values (compared case-insensitively), or is not one
+// of Except, or, when both are empty, when the value is not missing. The row's reason is
+// "Reason (value)".
 type Exclude struct {
 	Column string   `json:"column"`
 	Values []string `json:"values,omitempty"`
+	Except []string `json:"except,omitempty"`
 	Reason string   `json:"reason,omitempty"` // default: the column's name
 }
 
@@ -117,30 +122,6 @@ func categoryList(tx *taxonomy.Taxonomy) string {
 	return strings.Join(ids, ", ")
 }
 
-// presets are the header names looked for, in order, when a mapping leaves a column out.
-type presets struct {
-	id, name, category, postcode, url, lon, lat, easting, northing []string
-	address                                                        [][]string // each a set of columns to join
-}
-
-func defaultPresets() presets {
-	return presets{
-		id:       []string{"id", "site_id", "registered_charity_number", "uid", "identifier"},
-		name:     []string{"name", "site_name", "charity_name", "title", "organisation_name", "organisation"},
-		category: []string{"category", "type", "facility_type"},
-		postcode: []string{"postcode", "post_code", "postal_code", "charity_contact_postcode", "pcds", "zip"},
-		url:      []string{"url", "website", "web", "charity_contact_web"},
-		lon:      []string{"lon", "lng", "long", "longitude"},
-		lat:      []string{"lat", "latitude"},
-		easting:  []string{"easting", "eastings"},
-		northing: []string{"northing", "northings"},
-		address: [][]string{
-			{"address"}, {"charity_contact_address"}, {"address_1", "address_2", "address_3"},
-			{"address1", "address2", "address3"}, {"street", "town"},
-		},
-	}
-}
-
 // columns are the indexes of a file's columns, -1 when absent.
 type columns struct {
 	id, name, category, postcode, url, lon, lat, easting, northing int
@@ -150,16 +131,16 @@ type columns struct {
 }
 
 type excludeColumn struct {
-	col    int
-	values []string
-	reason string
+	col            int
+	values, except []string
+	reason         string
 }
 
 // resolve finds the columns of m in the file's header, falling back to the presets. A column the
 // mapping names but the header lacks, a file with neither a name nor an id column, and a
 // coordinate column without its pair are errors naming the file.
 func resolve(cr *textio.CSVReader, m Mapping) (columns, error) {
-	p := defaultPresets()
+	p := DefaultPresets()
 	c := columns{headers: cr.Header()}
 	var err error
 	pick := func(mapped string, preset []string) int {
@@ -170,14 +151,14 @@ func resolve(cr *textio.CSVReader, m Mapping) (columns, error) {
 		i, err = column(cr, mapped, preset)
 		return i
 	}
-	c.id, c.name = pick(m.ID, p.id), pick(m.Name, p.name)
-	c.category, c.postcode, c.url = pick(m.Category, p.category), pick(m.Postcode, p.postcode), pick(m.URL, p.url)
-	c.lon, c.lat = pick(m.Lon, p.lon), pick(m.Lat, p.lat)
-	c.easting, c.northing = pick(m.Easting, p.easting), pick(m.Northing, p.northing)
+	c.id, c.name = pick(m.ID, p.ID), pick(m.Name, p.Name)
+	c.category, c.postcode, c.url = pick(m.Category, p.Category), pick(m.Postcode, p.Postcode), pick(m.URL, p.URL)
+	c.lon, c.lat = pick(m.Lon, p.Lon), pick(m.Lat, p.Lat)
+	c.easting, c.northing = pick(m.Easting, p.Easting), pick(m.Northing, p.Northing)
 	if err != nil {
 		return c, err
 	}
-	if c.address, err = addressColumns(cr, m.Address, p.address); err != nil {
+	if c.address, err = addressColumns(cr, m.Address, p.Address); err != nil {
 		return c, err
 	}
 	if c.labels, err = mustColumns(cr, m.Labels); err != nil {
@@ -192,17 +173,17 @@ func resolve(cr *textio.CSVReader, m Mapping) (columns, error) {
 		if reason == "" {
 			reason = strings.TrimSpace(x.Column)
 		}
-		c.exclude = append(c.exclude, excludeColumn{col: idx[0], values: x.Values, reason: reason})
+		c.exclude = append(c.exclude, excludeColumn{col: idx[0], values: x.Values, except: x.Except, reason: reason})
 	}
 	return c, c.check(cr.Name(), p)
 }
 
 // check reports a file with neither a name nor an id column, or half a coordinate pair.
-func (c *columns) check(file string, p presets) error {
+func (c *columns) check(file string, p Presets) error {
 	switch {
 	case c.name < 0 && c.id < 0:
-		return spatlas.Errorf(spatlas.EINVALID, "%s:1: no name column (looked for %s): name one in the mapping",
-			file, strings.Join(p.name, ", "))
+		return spatlas.Errorf(spatlas.EINVALID, "%s:1: no name column (looked for %s; the header has %s): name one with -columns name=COLUMN, or, when the file has no header row, pass -no-header and name columns by number (name=2)",
+			file, strings.Join(p.Name, ", "), textio.QuoteList(c.headers, 12))
 	case c.lon >= 0 && c.lat < 0:
 		return c.unpaired(file, c.lon, "latitude")
 	case c.lat >= 0 && c.lon < 0:
@@ -231,12 +212,7 @@ func column(cr *textio.CSVReader, mapped string, preset []string) (int, error) {
 		}
 		return idx[0], nil
 	}
-	for _, name := range preset {
-		if i := cr.Column(name); i >= 0 {
-			return i, nil
-		}
-	}
-	return -1, nil
+	return presetColumn(cr.Header(), preset), nil
 }
 
 // mustColumns returns the indexes of the named columns, each of which must exist.
@@ -262,7 +238,7 @@ func addressColumns(cr *textio.CSVReader, mapped Columns, preset [][]string) ([]
 	for _, set := range preset {
 		var idx []int
 		for _, name := range set {
-			if i := cr.Column(name); i >= 0 {
+			if i := presetColumn(cr.Header(), []string{name}); i >= 0 {
 				idx = append(idx, i)
 			}
 		}

@@ -146,7 +146,8 @@ func (t *Taxonomy) match(x *text, labels bool) int {
 // at word i of x.
 func (t *Taxonomy) matchAt(x *text, i int, first []byte, labels bool, best int) int {
 	for _, p := range t.words[string(first)] {
-		if (best >= 0 && p.rule >= best) || (p.labelsOnly && !labels) || !x.follows(i, p.words[1:]) {
+		if (best >= 0 && p.rule >= best) || (p.labelsOnly && !labels) || !x.follows(i, p.words[1:]) ||
+			x.isStreet(i+len(p.words)) {
 			continue
 		}
 		best = p.rule
@@ -207,6 +208,8 @@ func (x *text) set(s string) {
 		i += n
 		switch {
 		case r == '\u2019' || r == '\u2018': // typographic apostrophes
+		case r >= 0xc0 && r <= 0xff && latinBase[r-0xc0] != '*': // "café" is "cafe"
+			x.add(latinBase[r-0xc0])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			x.addRune(unicode.ToLower(r))
 		default:
@@ -215,6 +218,10 @@ func (x *text) set(s string) {
 	}
 	x.end()
 }
+
+// latinBase is the letter without its accent of each character from U+00C0 to U+00FF, lower
+// case; '*' marks the two that are not letters (× and ÷).
+const latinBase = "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty"
 
 // add appends a byte to the current word, starting one if needed.
 func (x *text) add(c byte) {
@@ -258,6 +265,21 @@ func (x *text) follows(i int, rest []string) bool {
 		}
 	}
 	return true
+}
+
+// isStreet reports whether word i of x ends a street name ("Church Street", "Park Road"), so that
+// the keyword before it names a street, not what the place is.
+func (x *text) isStreet(i int) bool {
+	if i >= len(x.words) {
+		return false
+	}
+	w := x.words[i]
+	switch string(x.b[w[0]:w[1]]) {
+	case "street", "st", "road", "rd", "lane", "ln", "avenue", "ave", "close", "way", "drive", "place",
+		"terrace", "crescent", "grove", "walk", "row", "square", "hill", "mews", "parade", "boulevard", "wynd":
+		return true
+	}
+	return false
 }
 
 // wordIs reports whether word is kw, kw+"s" or kw+"es".

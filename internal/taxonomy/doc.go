@@ -28,5 +28,10 @@
 // "mens shed") and any other punctuation a word break; a keyword's last word also matches with a
 // plural "s" or "es" ("Grass pitches" matches "pitch"). When several keywords match one text,
 // the rule that comes first in the file wins, so specific phrases ("food bank", "car park") are
-// listed before generic words ("church", "park").
+// listed before generic words ("church", "park"). Accented Latin letters match their plain ones
+// ("Café" is "cafe"). A keyword followed by a street word (Street, Road, Lane, Avenue, Close,
+// ...) names a street, not the place, and does not count: an allotment on "Church Street" is not
+// a church, and "12 Church Street" is "other". Importers never pass an address as a name or a
+// label, so no category comes from an address; a place's type (tags, terms, labels such as
+// site_type) comes before any word of its name.
 package taxonomy

@@ -69,6 +69,16 @@ func TestClassify(t *testing.T) {
 		{"category set by the import", spatlas.CategoryHints{Category: "food", Name: "Central Library"}, "food"},
 		{"unknown category set falls through", spatlas.CategoryHints{Category: "nope", Name: "Central Library"}, "learning-work"},
 		{"nothing at all", spatlas.CategoryHints{}, "other"},
+		// A street in a name is not what the place is; a place's type beats words in its name.
+		{"allotment on Church Street", spatlas.CategoryHints{Name: "Church Street Allotments"}, "green-space"},
+		{"a street alone", spatlas.CategoryHints{Name: "12 Church Street"}, "other"},
+		{"Park Road", spatlas.CategoryHints{Name: "Park Road"}, "other"},
+		{"Chapel Lane community centre", spatlas.CategoryHints{Name: "Chapel Lane Community Centre"}, "faith-community"},
+		{"a church still a church", spatlas.CategoryHints{Name: "St Mary's Church"}, "faith-community"},
+		{"tennis court is not a street", spatlas.CategoryHints{Name: "Tennis Courts"}, "physical-activity"},
+		{"type beats the name", spatlas.CategoryHints{Name: "Church Street Gardens", Labels: []string{"Allotments"}}, "green-space"},
+		{"tags beat the name", spatlas.CategoryHints{Name: "Church Allotments", Tags: tags("landuse", "allotments")}, "green-space"},
+		{"accents", spatlas.CategoryHints{Name: "Community Café"}, "food"},
 		// OpenStreetMap tags.
 		{"library", spatlas.CategoryHints{Tags: tags("amenity", "library")}, "learning-work"},
 		{"food bank amenity", spatlas.CategoryHints{Tags: tags("amenity", "food_bank")}, "food"},
@@ -461,7 +471,7 @@ func TestNormalise(t *testing.T) {
 		{"Men's Shed", "mens shed"},
 		{"Arts & Crafts", "arts and crafts"},
 		{"Low Income>Unemployed", "low income unemployed"},
-		{"ÉGLISE", "église"},
+		{"ÉGLISE", "eglise"},
 		{"---", ""},
 	}
 	for _, tt := range tests {

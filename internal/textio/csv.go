@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,12 +23,29 @@ type CSVReader struct {
 	header []string // the header row, each name trimmed
 	keys   []string // the header names normalised by headerKey
 	rec    []string // the current record
-	line   int      // the line the current record starts on
+	// pending is the first record of a file without a header row, read as its header.
+	pending []string
+	line    int // the line the current record starts on
 }
 
-// NewCSVReader reads the header row of r. A file with no bytes, or only a byte order mark and
-// blank lines, is an error.
+// CSVOptions say how a CSV file is laid out. The zero value is a comma-separated file with a
+// header row.
+type CSVOptions struct {
+	// Separator separates the fields; 0 is a comma. SniffSeparator tells it from a file's start.
+	Separator rune
+	// NoHeader says the file has no header row: its columns are named by number, "1" the first.
+	NoHeader bool
+}
+
+// NewCSVReader reads the header row of a comma-separated file r. A file with no bytes, or only a
+// byte order mark and blank lines, is an error.
 func NewCSVReader(name string, r io.Reader) (*CSVReader, error) {
+	return NewCSVReaderWith(name, r, CSVOptions{})
+}
+
+// NewCSVReaderWith reads the header row of r, laid out as o says; without a header row, the
+// first record is the first Next returns.
+func NewCSVReaderWith(name string, r io.Reader, o CSVOptions) (*CSVReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); len(b) == 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
 		br.Discard(3)
@@ -35,6 +53,9 @@ func NewCSVReader(name string, r io.Reader) (*CSVReader, error) {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "%s: the file is gzip-compressed; open it with textio.Open", name)
 	}
 	cr := csv.NewReader(&lineEndReader{r: br})
+	if o.Separator != 0 {
+		cr.Comma = o.Separator
+	}
 	cr.ReuseRecord = true
 	c := &CSVReader{name: name, cr: cr}
 	head, err := cr.Read()
@@ -51,7 +72,23 @@ func NewCSVReader(name string, r io.Reader) (*CSVReader, error) {
 		c.keys[i] = HeaderKey(h)
 	}
 	c.line, _ = cr.FieldPos(0)
+	if o.NoHeader {
+		c.HeaderIsData()
+	}
 	return c, nil
+}
+
+// HeaderIsData makes the row read as the header the first record Next returns, and names the
+// columns by number ("1" the first), for a file found to have no header row. Call it before Next.
+func (c *CSVReader) HeaderIsData() {
+	if c.pending != nil {
+		return
+	}
+	c.pending = slices.Clone(c.header)
+	for i := range c.header {
+		c.header[i] = strconv.Itoa(i + 1)
+		c.keys[i] = c.header[i]
+	}
 }
 
 // HeaderKey normalises a column name for matching: surrounding space trimmed, runs of white space
@@ -64,6 +101,10 @@ func HeaderKey(h string) string {
 // and on an error, which it also returns. A record whose number of fields differs from the
 // header's is an error.
 func (c *CSVReader) Next() (bool, error) {
+	if c.pending != nil {
+		c.rec, c.pending = c.pending, nil
+		return true, nil
+	}
 	rec, err := c.cr.Read()
 	if err == io.EOF {
 		return false, nil
@@ -88,7 +129,8 @@ func (c *CSVReader) Record() []string { return c.rec }
 // Line returns the line of the file the current record starts on (the header is line 1).
 func (c *CSVReader) Line() int { return c.line }
 
-// Column returns the index of the column whose normalised name is key, or -1.
+// Column returns the index of the column whose normalised name is key, or -1. The columns of a
+// file without a header row are named by number, "1" the first.
 func (c *CSVReader) Column(key string) int {
 	key = HeaderKey(key)
 	for i, k := range c.keys {
