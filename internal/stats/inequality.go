@@ -156,58 +156,11 @@ func Compute(obs []Obs, opt Options) (Inequality, error) {
 		reps = DefaultReps
 	}
 
-	var (
-		sums [11]struct {
-			n     int
-			w, wy float64
-		}
-		n     int
-		total float64
-	)
-	for i, o := range obs {
-		if !o.usable() {
-			continue
-		}
-		if o.Decile < 1 || o.Decile > 10 {
-			return Inequality{}, fmt.Errorf("%w: observation %d: decile %d is not between 1 and 10", ErrInvalid, i, o.Decile)
-		}
-		if o.Rank < 1 {
-			return Inequality{}, fmt.Errorf("%w: observation %d: rank %d is not 1 or more", ErrInvalid, i, o.Rank)
-		}
-		s := &sums[o.Decile]
-		s.n++
-		s.w += o.Pop
-		s.wy += o.Pop * o.Value
-		n++
-		total += o.Pop
+	sums, n, total, err := decileSums(obs)
+	if err != nil {
+		return Inequality{}, err
 	}
-	if n == 0 {
-		return Inequality{}, fmt.Errorf("%w: %d observations, none with a finite value and a positive population", ErrNoData, len(obs))
-	}
-
-	// Second pass for the standard errors, about each decile's mean.
-	var ss [11]float64
-	for _, o := range obs {
-		if !o.usable() {
-			continue
-		}
-		d := o.Value - sums[o.Decile].wy/sums[o.Decile].w
-		ss[o.Decile] += o.Pop * o.Pop * d * d
-	}
-
-	out := Inequality{N: n, Pop: total, Confidence: conf}
-	for d := 1; d <= 10; d++ {
-		s := sums[d]
-		if s.n == 0 {
-			continue
-		}
-		g := Group{Decile: d, N: s.n, Pop: s.w, Mean: s.wy / s.w, SE: math.NaN()}
-		if s.n >= 2 {
-			k := float64(s.n)
-			g.SE = math.Sqrt(k/(k-1)*ss[d]) / s.w
-		}
-		out.Deciles = append(out.Deciles, g)
-	}
+	out := Inequality{N: n, Pop: total, Confidence: conf, Deciles: decileGroups(obs, sums)}
 
 	out.Q1Mean = quintileMean(sums[1].w+sums[2].w, sums[1].wy+sums[2].wy)
 	out.Q5Mean = quintileMean(sums[9].w+sums[10].w, sums[9].wy+sums[10].wy)
@@ -231,6 +184,65 @@ func Compute(obs []Obs, opt Options) (Inequality, error) {
 
 	out.CI, out.CICI = concentration(obs, conf)
 	return out, nil
+}
+
+// decileSum is the count, population and population-weighted value sum of one decile.
+type decileSum struct {
+	n     int
+	w, wy float64
+}
+
+// decileSums sums the usable observations by decile (index 1 to 10), checking each; n counts
+// them and total adds their populations.
+func decileSums(obs []Obs) (sums [11]decileSum, n int, total float64, err error) {
+	for i, o := range obs {
+		if !o.usable() {
+			continue
+		}
+		if o.Decile < 1 || o.Decile > 10 {
+			return sums, 0, 0, fmt.Errorf("%w: observation %d: decile %d is not between 1 and 10", ErrInvalid, i, o.Decile)
+		}
+		if o.Rank < 1 {
+			return sums, 0, 0, fmt.Errorf("%w: observation %d: rank %d is not 1 or more", ErrInvalid, i, o.Rank)
+		}
+		s := &sums[o.Decile]
+		s.n++
+		s.w += o.Pop
+		s.wy += o.Pop * o.Value
+		n++
+		total += o.Pop
+	}
+	if n == 0 {
+		return sums, 0, 0, fmt.Errorf("%w: %d observations, none with a finite value and a positive population", ErrNoData, len(obs))
+	}
+	return sums, n, total, nil
+}
+
+// decileGroups returns the deciles present with their means and standard errors (those of the
+// population-weighted mean, about each decile's mean: a second pass over obs).
+func decileGroups(obs []Obs, sums [11]decileSum) []Group {
+	var ss [11]float64
+	for _, o := range obs {
+		if !o.usable() {
+			continue
+		}
+		d := o.Value - sums[o.Decile].wy/sums[o.Decile].w
+		ss[o.Decile] += o.Pop * o.Pop * d * d
+	}
+	var gs []Group
+	for d := 1; d <= 10; d++ {
+		s := sums[d]
+		if s.n == 0 {
+			continue
+		}
+		g := Group{Decile: d, N: s.n, Pop: s.w, Mean: s.wy / s.w, SE: math.NaN()}
+		if s.n >= 2 {
+			k := float64(s.n)
+			g.SE = math.Sqrt(k/(k-1)*ss[d]) / s.w
+		}
+		gs = append(gs, g)
+	}
+	return gs
 }
 
 // quintileMean is sum(w*y)/sum(w), NaN for no population.
