@@ -48,7 +48,9 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&req.Separator, "separator", "", "CSV field separator: , ; tab | or ¬ (default: told from the first lines)")
 	fs.BoolVar(&req.NoHeader, "no-header", false, "CSV: the file has no header line; name columns by number in -columns (1 is the first)")
 	fs.StringVar(&req.Category, "category", "", "a taxonomy category id for every asset of the file (see /api/categories)")
-	postcodes := fs.String("postcodes", e.lookup("SPATLAS_POSTCODES", ""), "postcode lookup (ONS Postcode Directory or NSPL CSV) to place rows that have only a postcode (env SPATLAS_POSTCODES)")
+	postcodes := fs.String("postcodes", e.lookup("SPATLAS_POSTCODES", ""),
+		"postcode lookup to place rows that have only a postcode: an ONS Postcode Directory, NSPL or OS Code-Point Open CSV (gzipped or not), a zip or a folder of them; default: the newest in the data directory's postcodes/ folder, else its newest codepoint-open-*/ folder (env SPATLAS_POSTCODES)")
+	dataDir := fs.String("data", e.lookup("SPATLAS_DATA", defaultDataDir), "data directory of dataset folders, where the postcode lookup is looked for (env SPATLAS_DATA)")
 	fs.StringVar(&req.ORUKPath, "oruk-path", "services", "oruk-api: the path of the services endpoint under the base URL")
 	fs.BoolVar(&req.ORUKFull, "oruk-full", true, "oruk-api: fetch each service in full when the list lacks its locations")
 	fs.Usage = func() {
@@ -74,7 +76,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	p, err := app.NewProvision(ctx, db, "", *postcodes, e.logger)
+	p, err := app.NewProvision(ctx, db, *dataDir, *postcodes, e.logger)
 	if err != nil {
 		return err
 	}
