@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -32,6 +33,14 @@ type Config struct {
 	CacheBytes int64
 	// TileURL and TileAttribution configure the map's optional basemap (/api/config).
 	TileURL, TileAttribution string
+	// RateLimit is the sustained requests a second allowed to one client address, in bursts of
+	// up to RateBurst; beyond it a client gets 429 with Retry-After. 0 turns the limit off.
+	// /healthz and /readyz are not limited.
+	RateLimit float64
+	RateBurst int
+	// Metrics, when not nil, receives the Prometheus metrics of the server: request durations,
+	// the response cache and the build durations.
+	Metrics prometheus.Registerer
 	// Version is the build version, shown in the OpenAPI document, the landing page and
 	// /api/config, and part of every ETag. Empty takes it from the binary's build information
 	// (see buildVersion).
@@ -56,16 +65,20 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 	cat := newCatalog(svc, gens)
 	compress := newCompressor()
 	h := errorAdapter(logger)
+	respCache := newCache(cfg.CacheBytes)
+	m := newMetrics(cfg.Metrics, respCache, cfg.Analysis)
+	limit := rateLimit(newRateLimiter(cfg.RateLimit, cfg.RateBurst, now))
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, accessLog(logger), recoverer(logger), headAsGet)
+	r.Use(middleware.RequestID, observe(logger, m), recoverer(logger),
+		securityHeaders(contentSecurityPolicy(cfg.TileURL)), refuseBody, headAsGet)
 
 	// Every route is compressed by compress; under /ogc, ogcResponses applies it on a cache miss.
 	r.With(compress).Method(http.MethodGet, "/healthz", handleHealthz())
 	r.With(compress).Method(http.MethodGet, "/readyz", h(handleReadyz(svc)))
 
 	r.Route("/api", func(r chi.Router) {
-		r.Use(cors, compress)
+		r.Use(limit, cors, compress)
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
 		r.Method(http.MethodGet, "/config", handleConfig(cfg.TileURL, cfg.TileAttribution, version))
@@ -79,7 +92,7 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 	})
 
 	r.Route(ogcPrefix, func(r chi.Router) {
-		r.Use(cors, ogcResponses(newCache(cfg.CacheBytes), gens, compress, newGzipPool(), version))
+		r.Use(limit, cors, ogcResponses(respCache, gens, compress, newGzipPool(), version))
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
 		r.Method(http.MethodGet, "/", h(handleLanding(version)))
@@ -96,6 +109,6 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 		})
 	})
 
-	r.With(compress).Method(http.MethodGet, "/*", handleWeb(cfg.Web))
+	r.With(limit, compress).Method(http.MethodGet, "/*", handleWeb(cfg.Web))
 	return r
 }
