@@ -31,6 +31,7 @@ type serveFlags struct {
 	idle           *time.Duration
 	rateLimit      *float64
 	rateBurst      *int
+	maxDownloads   *int
 }
 
 // serveEnv names the environment variable of each serve flag that takes its value from one
@@ -46,6 +47,7 @@ func serveEnv() [][2]string {
 		{"idle-timeout", "SPATLAS_IDLE_TIMEOUT"},
 		{"rate-limit", "SPATLAS_RATE_LIMIT"},
 		{"rate-burst", "SPATLAS_RATE_BURST"},
+		{"max-downloads", "SPATLAS_MAX_DOWNLOADS"},
 	}
 }
 
@@ -65,6 +67,7 @@ func addServeFlags(fs *flag.FlagSet, e env) serveFlags {
 		idle:           fs.Duration("idle-timeout", time.Minute, "time an idle keep-alive connection stays open (env SPATLAS_IDLE_TIMEOUT)"),
 		rateLimit:      fs.Float64("rate-limit", 100, "requests a second allowed to one client address, 0 for no limit (env SPATLAS_RATE_LIMIT)"),
 		rateBurst:      fs.Int("rate-burst", 400, "requests one client address may make at once above the rate (env SPATLAS_RATE_BURST)"),
+		maxDownloads:   fs.Int("max-downloads", 2, "downloads prepared or sent at once; more wait up to 5 s, then get 503 (env SPATLAS_MAX_DOWNLOADS)"),
 	}
 }
 
@@ -84,6 +87,9 @@ func (sf serveFlags) applyEnv(fs *flag.FlagSet, e env) error {
 	}
 	if *sf.maxConns < 1 || *sf.maxConns > 1000 {
 		return fmt.Errorf("-db-max-conns %d: want 1 to 1000", *sf.maxConns)
+	}
+	if *sf.maxDownloads < 1 {
+		return fmt.Errorf("-max-downloads %d: want 1 or more", *sf.maxDownloads)
 	}
 	return nil
 }
@@ -139,6 +145,7 @@ func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 		TileAttribution: *sf.tileAttr,
 		RateLimit:       *sf.rateLimit,
 		RateBurst:       *sf.rateBurst,
+		MaxDownloads:    *sf.maxDownloads,
 	}
 	if reg != nil {
 		cfg.Metrics = reg

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net"
 	"net/http"
@@ -121,5 +122,36 @@ func rateLimit(l *rateLimiter) func(http.Handler) http.Handler {
 			}
 			next.ServeHTTP(w, r)
 		})
+	}
+}
+
+// slots bounds how many of one kind of work run at once. A request waits at most wait for a
+// slot, then gets EUNAVAILABLE (503 with Retry-After).
+type slots struct {
+	ch   chan struct{}
+	wait time.Duration
+	what string
+}
+
+func newSlots(n int, wait time.Duration, what string) *slots {
+	return &slots{ch: make(chan struct{}, max(1, n)), wait: wait, what: what}
+}
+
+// acquire takes a slot; the returned function gives it back.
+func (s *slots) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case s.ch <- struct{}{}:
+		return func() { <-s.ch }, nil
+	default:
+	}
+	t := time.NewTimer(s.wait)
+	defer t.Stop()
+	select {
+	case s.ch <- struct{}{}:
+		return func() { <-s.ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		return nil, spatlas.Errorf(spatlas.EUNAVAILABLE, "too many %s at once; retry shortly", s.what)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,9 @@ type Config struct {
 	// /healthz and /readyz are not limited.
 	RateLimit float64
 	RateBurst int
+	// MaxDownloads is how many downloads are prepared or sent at once (0 means 2); a request
+	// that finds none free within 5 s gets 503 with Retry-After.
+	MaxDownloads int
 	// Metrics, when not nil, receives the Prometheus metrics of the server: request durations,
 	// the response cache and the build durations.
 	Metrics prometheus.Registerer
@@ -87,7 +91,7 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 			r.Method(http.MethodGet, "/categories", h(handleCategories(cfg.Provision)))
 		}
 		if cfg.Analysis != nil {
-			analysisRoutes(r, cfg.Analysis, h)
+			analysisRoutes(r, cfg.Analysis, newSlots(cmp.Or(cfg.MaxDownloads, 2), 5*time.Second, "downloads"), h)
 		}
 	})
 
