@@ -95,20 +95,25 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 		}
 	})
 
+	// ogcResponses wraps each endpoint rather than the subrouter, so that it runs once chi has
+	// matched the route: the metrics then name the route of a cache hit too.
+	ogc := ogcResponses(respCache, gens, compress, newGzipPool(), version)
 	r.Route(ogcPrefix, func(r chi.Router) {
-		r.Use(limit, cors, ogcResponses(respCache, gens, compress, newGzipPool(), version))
+		r.Use(limit, cors)
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
-		r.Method(http.MethodGet, "/", h(handleLanding(version)))
-		r.Method(http.MethodGet, "/conformance", h(handleConformance()))
-		r.Method(http.MethodGet, "/api", h(handleOpenAPI(cat, version)))
+		o := r.With(ogc)
+		o.Method(http.MethodGet, "/", h(handleLanding(version)))
+		o.Method(http.MethodGet, "/conformance", h(handleConformance()))
+		o.Method(http.MethodGet, "/api", h(handleOpenAPI(cat, version)))
 		r.Route("/collections", func(r chi.Router) {
-			r.Method(http.MethodGet, "/", h(handleCollections(cat)))
+			r.With(ogc).Method(http.MethodGet, "/", h(handleCollections(cat)))
 			r.Route("/{collectionId}", func(r chi.Router) {
-				r.Method(http.MethodGet, "/", h(handleCollection(cat)))
-				r.Method(http.MethodGet, "/queryables", h(handleQueryables(cat)))
-				r.Method(http.MethodGet, "/items", h(handleItems(svc, cat)))
-				r.Method(http.MethodGet, "/items/{featureId}", h(handleItem(svc, cat)))
+				o := r.With(ogc)
+				o.Method(http.MethodGet, "/", h(handleCollection(cat)))
+				o.Method(http.MethodGet, "/queryables", h(handleQueryables(cat)))
+				o.Method(http.MethodGet, "/items", h(handleItems(svc, cat)))
+				o.Method(http.MethodGet, "/items/{featureId}", h(handleItem(svc, cat)))
 			})
 		})
 	})
