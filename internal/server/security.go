@@ -6,6 +6,12 @@ import (
 	"strings"
 )
 
+// emptyStyleHash is the CSP hash of an empty <style> element. The map creates one and fills it
+// through the CSSOM (insertRule, which CSP does not govern), the asset category colours of
+// web/src/provision.js; without the hash browsers would give that element no style sheet. It
+// allows no inline style with content, and no style attribute.
+const emptyStyleHash = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+
 // contentSecurityPolicy is the policy of every response. The map loads its scripts, styles and
 // images from this server only (no inline script or style), fetches data from it, and draws
 // basemap tiles from tileURL's origin when one is configured; no page may frame it.
@@ -14,7 +20,7 @@ func contentSecurityPolicy(tileURL string) string {
 	if src := tileSource(tileURL); src != "" {
 		img += " " + src
 	}
-	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+	return "default-src 'self'; script-src 'self'; style-src 'self' " + emptyStyleHash + "; img-src " + img +
 		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'" +
 		"; form-action 'none'; frame-ancestors 'none'"
 }
