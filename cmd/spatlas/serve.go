@@ -25,6 +25,7 @@ type serveFlags struct {
 	tileURL, tileAttr *string
 
 	maxConns       *int
+	minConns       *int
 	acquireTimeout *time.Duration
 	readHeader     *time.Duration
 	read, write    *time.Duration
@@ -40,6 +41,7 @@ func serveEnv() [][2]string {
 	return [][2]string{
 		{"metrics-addr", "SPATLAS_METRICS_ADDR"},
 		{"db-max-conns", "SPATLAS_DB_MAX_CONNS"},
+		{"db-min-conns", "SPATLAS_DB_MIN_CONNS"},
 		{"db-acquire-timeout", "SPATLAS_DB_ACQUIRE_TIMEOUT"},
 		{"read-header-timeout", "SPATLAS_READ_HEADER_TIMEOUT"},
 		{"read-timeout", "SPATLAS_READ_TIMEOUT"},
@@ -60,6 +62,7 @@ func addServeFlags(fs *flag.FlagSet, e env) serveFlags {
 		tileAttr:    fs.String("tile-attribution", e.getenv("SPATLAS_TILE_ATTRIBUTION"), "attribution of the basemap tiles (env SPATLAS_TILE_ATTRIBUTION)"),
 
 		maxConns:       fs.Int("db-max-conns", 8, "database connections of the pool (env SPATLAS_DB_MAX_CONNS)"),
+		minConns:       fs.Int("db-min-conns", 4, "database connections kept open when idle, ready for a burst (env SPATLAS_DB_MIN_CONNS)"),
 		acquireTimeout: fs.Duration("db-acquire-timeout", 3*time.Second, "longest wait for a free database connection before a request gets 503 (env SPATLAS_DB_ACQUIRE_TIMEOUT)"),
 		readHeader:     fs.Duration("read-header-timeout", 5*time.Second, "time a client has to send a request's headers (env SPATLAS_READ_HEADER_TIMEOUT)"),
 		read:           fs.Duration("read-timeout", 10*time.Second, "time a client has to send a whole request (env SPATLAS_READ_TIMEOUT)"),
@@ -88,6 +91,9 @@ func (sf serveFlags) applyEnv(fs *flag.FlagSet, e env) error {
 	if *sf.maxConns < 1 || *sf.maxConns > 1000 {
 		return fmt.Errorf("-db-max-conns %d: want 1 to 1000", *sf.maxConns)
 	}
+	if *sf.minConns < 0 || *sf.minConns > *sf.maxConns {
+		return fmt.Errorf("-db-min-conns %d: want 0 to -db-max-conns (%d)", *sf.minConns, *sf.maxConns)
+	}
 	if *sf.maxDownloads < 1 {
 		return fmt.Errorf("-max-downloads %d: want 1 or more", *sf.maxDownloads)
 	}
@@ -99,6 +105,7 @@ func (sf serveFlags) dbOptions() postgis.Options {
 	return postgis.Options{
 		StatementTimeout: serveStatementTimeout,
 		MaxConns:         int32(*sf.maxConns),
+		MinConns:         int32(*sf.minConns),
 		AcquireTimeout:   *sf.acquireTimeout,
 	}
 }

@@ -25,6 +25,7 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 			conns: 4, acquire: 3 * time.Second, rate: 100},
 		{name: "bad environment value", env: map[string]string{"SPATLAS_READ_TIMEOUT": "soon"}, wantErr: true},
 		{name: "pool of none", args: []string{"-db-max-conns", "0"}, wantErr: true},
+		{name: "more kept open than the pool holds", args: []string{"-db-max-conns", "2", "-db-min-conns", "3"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,9 @@ type Options struct {
 	StatementTimeout time.Duration
 	// MaxConns is the size of the pool (0 = pgxpool's default, the larger of 4 and the CPUs).
 	MaxConns int32
+	// MinConns is how many connections the pool keeps open even when idle, so that a burst
+	// does not wait for new ones (0 = none).
+	MinConns int32
 	// AcquireTimeout bounds the wait for a free connection of the pool (0 = as long as the
 	// context allows). A query that waits longer fails with context.DeadlineExceeded while its
 	// own context is still alive, which the server answers with 503.
@@ -62,6 +65,9 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opt Options) (*D
 	}
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
+	}
+	if opt.MinConns > 0 {
+		cfg.MinConns = min(opt.MinConns, cfg.MaxConns)
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "spatlas"
 	// A backend whose client died (a killed load) stops within a second, not at the end of its
