@@ -23,6 +23,9 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := sf.applyEnv(fs, e); err != nil {
+		return err
+	}
 	params, err := bf.params()
 	if err != nil {
 		return err
@@ -47,5 +50,13 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err := buildEditions(ctx, e, db, eds, params, false, false); err != nil {
 		return err
 	}
-	return serve(ctx, e, db, sf)
+	// Loads and builds may wait for connections as long as they need; serving may not, so it
+	// gets a pool of its own with the serve flags' size and acquire timeout.
+	db.Close()
+	sdb, err := openDB(ctx, e, sf.dbOptions())
+	if err != nil {
+		return err
+	}
+	defer sdb.Close()
+	return serve(ctx, e, sdb, sf)
 }

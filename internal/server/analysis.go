@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -13,11 +14,11 @@ import (
 )
 
 // analysisRoutes mounts the endpoints for commissioners, researchers and planners under /api.
-func analysisRoutes(r chi.Router, svc spatlas.AnalysisService, h func(handlerFunc) http.Handler) {
+func analysisRoutes(r chi.Router, svc spatlas.AnalysisService, downloads *slots, h func(handlerFunc) http.Handler) {
 	r.Method(http.MethodGet, "/areas/{code}", h(handleAreaProfile(svc)))
 	r.Method(http.MethodGet, "/underserved", h(handleUnderserved(svc)))
 	r.Method(http.MethodGet, "/inequality", h(handleInequality(svc)))
-	r.Method(http.MethodGet, "/download/{edition}/{file}", h(handleDownload(svc)))
+	r.Method(http.MethodGet, "/download/{edition}/{file}", h(handleDownload(svc, downloads)))
 	r.Method(http.MethodGet, "/dictionary", h(handleDictionary(svc)))
 	r.Method(http.MethodGet, "/datasets", h(handleDatasets(svc)))
 }
@@ -88,17 +89,31 @@ func handleInequality(svc app.InequalityStore) handlerFunc {
 	}
 }
 
-// handleDownload streams every area of a level with every metric as a column, as CSV or
+// handleDownload serves every area of a level with every metric as a column, as CSV or
 // GeoJSON; the edition, build time and parameters come in headers and, in GeoJSON, in the
-// collection's top-level properties.
-func handleDownload(svc app.DownloadStore) handlerFunc {
+// collection's top-level properties. The file is spooled (spool.go) before it is sent, so the
+// query has ended and its connection is back in the pool however slowly the client reads; at
+// most as many downloads as downloads has slots are prepared or sent at once, so that large
+// files neither take the whole pool nor fill the disk.
+func handleDownload(svc app.DownloadStore, downloads *slots) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		q, err := parseDownload(r.URL.RawQuery, chi.URLParam(r, "edition"), chi.URLParam(r, "file"))
 		if err != nil {
 			return err
 		}
+		release, err := downloads.acquire(r.Context())
+		if err != nil {
+			return err
+		}
+		defer release()
 		d, err := app.PrepareDownload(r.Context(), svc, q)
 		if err != nil {
+			return err
+		}
+		var sp spool
+		defer sp.Close()
+		// An error (an unknown area, a database error) goes out as JSON, not as the file.
+		if err := d.Write(r.Context(), &sp); err != nil {
 			return err
 		}
 		h := w.Header()
@@ -115,9 +130,12 @@ func handleDownload(svc app.DownloadStore) handlerFunc {
 		}
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, d.Name))
 		h.Set("Cache-Control", "no-cache")
-		// An error before the first row (an unknown area, a database error) goes out as JSON,
-		// not as the file: the adapter drops the file's headers.
-		return d.Write(r.Context(), w)
+		h.Set("Content-Length", strconv.FormatInt(sp.Len(), 10))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = sp.WriteTo(w)
+		}
+		return nil
 	}
 }
 

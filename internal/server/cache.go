@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // variant is one encoding of a cached response, with its header values ready to assign.
@@ -71,6 +72,8 @@ type cache struct {
 	max      int64
 	maxEntry int64
 
+	hits, misses atomic.Uint64 // lookups, for the metrics
+
 	mu      sync.Mutex
 	size    int64
 	entries map[string]*list.Element // of *cacheEntry
@@ -92,8 +95,10 @@ func (c *cache) get(key string) *cacheEntry {
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
+		c.misses.Add(1)
 		return nil
 	}
+	c.hits.Add(1)
 	c.lru.MoveToFront(el)
 	return el.Value.(*cacheEntry)
 }
@@ -128,6 +133,13 @@ func (c *cache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
+}
+
+// bytes returns the bytes the entries hold.
+func (c *cache) bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
 }
 
 // withGzip returns e with its gzip form added, and caches that. It runs once per entry first

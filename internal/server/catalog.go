@@ -60,7 +60,7 @@ func (s *collections) get(id string) (spatlas.Collection, error) {
 	i, ok := s.byID[id]
 	if !ok {
 		return spatlas.Collection{}, spatlas.Errorf(spatlas.ENOTFOUND,
-			"collection %q not found (collections: %s)", id, s.ids())
+			"collection %q not found (collections: %s)", clip(id), s.ids())
 	}
 	return s.list[i], nil
 }

@@ -61,8 +61,13 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		panic(http.ErrAbortHandler)
 	}
 	code := spatlas.ErrorCode(err)
-	status := httpStatus(code)
 	msg := spatlas.ErrorMessage(err)
+	if code == spatlas.EINTERNAL && errors.Is(err, context.DeadlineExceeded) {
+		// The request is alive but a wait inside it ran out: the store found no free
+		// connection in time (postgis.Options.AcquireTimeout).
+		code, msg = spatlas.EUNAVAILABLE, "the server is busy; retry shortly"
+	}
+	status := httpStatus(code)
 	if status == http.StatusInternalServerError {
 		logger.LogAttrs(ctx, slog.LevelError, "request failed",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
@@ -79,21 +84,25 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 
 // writeErrorBody writes one error response. Headers a successful response may have been given
 // in advance (ETag, Content-Length, a download's Content-Disposition) are removed and the
-// response is marked not to be stored.
+// response is marked not to be stored; a 503 says when to retry. The message is cut to
+// maxMessage characters.
 func writeErrorBody(w http.ResponseWriter, status int, code, msg string) {
 	h := w.Header()
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", retryAfterUnavailable)
+	}
 	h.Del("Etag")
 	h.Del("Content-Length")
 	h.Del("Content-Encoding")
 	h.Del("Content-Disposition")
 	h.Set("Cache-Control", "no-store")
-	writeJSONStatus(w, status, errorBody{Code: code, Message: msg})
+	writeJSONStatus(w, status, errorBody{Code: code, Message: clipMessage(msg)})
 }
 
 // handleNotFound answers unknown routes under /ogc and /api with a JSON 404.
 func handleNotFound() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		writeErrorBody(w, http.StatusNotFound, spatlas.ENOTFOUND, "no such resource: "+r.URL.Path)
+		writeErrorBody(w, http.StatusNotFound, spatlas.ENOTFOUND, "no such resource: "+clip(r.URL.Path))
 	}
 }
 
@@ -102,6 +111,6 @@ func handleMethodNotAllowed() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
 		writeErrorBody(w, http.StatusMethodNotAllowed, spatlas.EINVALID,
-			"method "+r.Method+" not allowed on "+r.URL.Path+" (allowed: GET, HEAD)")
+			"method "+clip(r.Method)+" not allowed on "+clip(r.URL.Path)+" (allowed: GET, HEAD)")
 	}
 }

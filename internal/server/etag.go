@@ -19,7 +19,9 @@ func etagMatches(header, etag string) bool {
 
 // ogcResponses prepares every /ogc response: Cache-Control, Vary, compression through compress
 // when the client takes it, and for GET and HEAD with the cache on, the cache lookup, ETag and
-// If-None-Match. A hit is written as stored, never compressed again.
+// If-None-Match. A hit is written as stored, never compressed again. Only a 200 is cached, so a
+// hit answers a request known to be valid; on a miss If-None-Match is weighed after the handler
+// has answered 200 (captureWriter).
 func ogcResponses(c *cache, gens *generations, compress func(http.Handler) http.Handler, gz *gzipPool, version string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		fresh := compress(next)
@@ -50,19 +52,11 @@ func ogcResponses(c *cache, gens *generations, compress func(http.Handler) http.
 				e.serve(w, r, acceptGzip)
 				return
 			}
+			// If-None-Match is weighed only once the handler has answered 200: a request that is
+			// invalid or names nothing gets its 4xx, never a 304.
 			tags := tagsFor(version, key)
-			if inm := r.Header.Get("If-None-Match"); inm != "" {
-				// Both tags name what this generation and key always produce.
-				for _, t := range []string{tags.plain, tags.gzip} {
-					if etagMatches(inm, t) {
-						h.Set("Vary", "Accept-Encoding")
-						h.Set("Etag", t)
-						w.WriteHeader(http.StatusNotModified)
-						return
-					}
-				}
-			}
-			cw := &captureWriter{ResponseWriter: w, cache: c, key: key, tags: tags, capturing: true}
+			cw := &captureWriter{ResponseWriter: w, cache: c, key: key, tags: tags, capturing: true,
+				ifNoneMatch: r.Header.Get("If-None-Match")}
 			compress(plainTap(next, cw)).ServeHTTP(cw, r)
 			cw.finish()
 		})
@@ -92,18 +86,22 @@ func (t *tapWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 // captureWriter is the writer a cache miss is served through: it gives a 200 its ETag and
 // X-Cache, and keeps the identity body (from its tapWriter) and the gzip body (what the
-// compressor sends), to cache both once the handler is done.
+// compressor sends), to cache both once the handler is done. A 200 whose ETag the request's
+// If-None-Match names goes out as a 304 without its body, which is still kept for the cache.
 type captureWriter struct {
 	http.ResponseWriter
 	cache *cache
 	key   string
 	tags  entityTags
 
-	status    int
-	gzipped   bool
-	capturing bool
-	plain     bytes.Buffer
-	gzip      bytes.Buffer
+	ifNoneMatch string
+
+	status      int
+	gzipped     bool
+	capturing   bool
+	notModified bool
+	plain       bytes.Buffer
+	gzip        bytes.Buffer
 }
 
 func (cw *captureWriter) Unwrap() http.ResponseWriter { return cw.ResponseWriter }
@@ -143,6 +141,13 @@ func (cw *captureWriter) WriteHeader(status int) {
 		cw.capturing = false
 	}
 	h.Set("X-Cache", "MISS")
+	if cw.ifNoneMatch != "" && (etagMatches(cw.ifNoneMatch, cw.tags.plain) || etagMatches(cw.ifNoneMatch, cw.tags.gzip)) {
+		cw.notModified = true
+		h.Set("Vary", "Accept-Encoding")
+		h.Del("Content-Encoding")
+		h.Del("Content-Length")
+		status = http.StatusNotModified
+	}
 	cw.ResponseWriter.WriteHeader(status)
 }
 
@@ -152,6 +157,9 @@ func (cw *captureWriter) Write(p []byte) (int, error) {
 	}
 	if cw.gzipped {
 		cw.keep(&cw.gzip, p)
+	}
+	if cw.notModified {
+		return len(p), nil
 	}
 	return cw.ResponseWriter.Write(p)
 }

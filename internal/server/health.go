@@ -67,10 +67,15 @@ func handleWeb(web fs.FS) http.Handler {
 	files := http.FileServerFS(web)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if hidden(name) {
+			http.NotFound(w, r)
+			return
+		}
 		if name == "" || name == "index.html" {
 			if _, err := fs.Stat(web, "index.html"); err != nil {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.Header().Set("Cache-Control", "no-store")
+				w.Header().Set("Retry-After", retryAfterUnavailable)
 				w.WriteHeader(http.StatusServiceUnavailable)
 				_, _ = w.Write([]byte(notBuiltPage))
 				return
@@ -82,6 +87,17 @@ func handleWeb(web fs.FS) http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// hidden reports whether a path names a dotfile or lies in a dot directory (.gitkeep, .git/):
+// such files are not part of the map and are never served.
+func hidden(name string) bool {
+	for seg := range strings.SplitSeq(name, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // emptyFS is a file system with nothing in it.

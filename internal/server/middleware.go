@@ -12,29 +12,37 @@ import (
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
 
-// accessLog logs one line per request: method, path, status, bytes written and duration. When the
-// logger does not record Info, requests pass through untouched.
-func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
+// observe logs one line per request (method, path, route, status, bytes written, duration,
+// client address, request ID) and records its duration in the metrics. When the logger does not
+// record Info, only the metrics are kept.
+func observe(logger *slog.Logger, m *metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
-			if !logger.Enabled(ctx, slog.LevelInfo) {
-				next.ServeHTTP(w, r)
-				return
-			}
 			start := time.Now()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			next.ServeHTTP(ww, r)
+			d := time.Since(start)
 			status := ww.Status()
 			if status == 0 {
 				status = http.StatusOK
 			}
+			var route string
+			if rctx := chi.RouteContext(ctx); rctx != nil {
+				route = rctx.RoutePattern()
+			}
+			m.observe(route, r.Method, status, d)
+			if !logger.Enabled(ctx, slog.LevelInfo) {
+				return
+			}
 			logger.LogAttrs(ctx, slog.LevelInfo, "http request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
+				slog.String("route", route),
 				slog.Int("status", status),
 				slog.Int("bytes", ww.BytesWritten()),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", d),
+				slog.String("client", clientIP(r)),
 				slog.String("request_id", middleware.GetReqID(ctx)),
 			)
 		})
@@ -76,8 +84,9 @@ func headAsGet(next http.Handler) http.Handler {
 	})
 }
 
-// cors lets pages of any origin read the APIs: GET and HEAD responses carry
-// Access-Control-Allow-Origin: *, and preflight OPTIONS requests are answered here.
+// cors lets pages of any origin read the APIs, which serve open data without credentials: GET
+// and HEAD responses carry Access-Control-Allow-Origin: *, and preflight OPTIONS requests are
+// answered here. No cookie or credential is ever read, so no origin gains anything by it.
 func cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

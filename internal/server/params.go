@@ -39,11 +39,11 @@ func parseQuery(raw string) (url.Values, error) {
 	}
 	for _, k := range sortedKeys(v) {
 		if n := len(v[k]); n > 1 {
-			return nil, spatlas.Errorf(spatlas.EINVALID, "parameter %q is given %d times; give it once", k, n)
+			return nil, spatlas.Errorf(spatlas.EINVALID, "parameter %q is given %d times; give it once", clip(k), n)
 		}
 	}
 	if f, ok := v["f"]; ok && f[0] != "json" {
-		return nil, spatlas.Errorf(spatlas.EINVALID, "unsupported format f=%q (supported: json)", f[0])
+		return nil, spatlas.Errorf(spatlas.EINVALID, "unsupported format f=%q (supported: json)", clip(f[0]))
 	}
 	return v, nil
 }
@@ -57,7 +57,7 @@ func parseOnly(raw string, allowed ...string) (url.Values, error) {
 	for _, k := range sortedKeys(v) {
 		if !slices.Contains(allowed, k) {
 			return nil, spatlas.Errorf(spatlas.EINVALID, "unknown query parameter %q (allowed: %s)",
-				k, strings.Join(allowed, ", "))
+				clip(k), strings.Join(allowed, ", "))
 		}
 	}
 	return v, nil
@@ -88,7 +88,7 @@ func parseItemsQuery(c spatlas.Collection, raw string) (spatlas.FeatureQuery, er
 			q.BBox, err = parseBBox(val)
 		case "bbox-crs":
 			if val != crs84 {
-				err = spatlas.Errorf(spatlas.EINVALID, "unsupported bbox-crs %q (supported: %s)", val, crs84)
+				err = spatlas.Errorf(spatlas.EINVALID, "unsupported bbox-crs %q (supported: %s)", clip(val), crs84)
 			}
 		case "datetime":
 			err = checkDatetime(val)
@@ -142,7 +142,7 @@ func parseItemQuery(c spatlas.Collection, raw, pathID string) (itemRequest, erro
 		req.id = u
 	}
 	if !validText(req.id) {
-		return itemRequest{}, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", req.id, c.ID)
+		return itemRequest{}, spatlas.Errorf(spatlas.ENOTFOUND, "no feature %q in collection %q", clip(req.id), c.ID)
 	}
 	return req, nil
 }
@@ -156,13 +156,13 @@ func parseBBox(s string) (*[4]float64, error) {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "3D bbox not supported: give minLon,minLat,maxLon,maxLat")
 	default:
 		return nil, spatlas.Errorf(spatlas.EINVALID,
-			"bbox must be 4 comma-separated numbers minLon,minLat,maxLon,maxLat, got %q", s)
+			"bbox must be 4 comma-separated numbers minLon,minLat,maxLon,maxLat, got %q", clip(s))
 	}
 	var b [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, spatlas.Errorf(spatlas.EINVALID, "bbox: %q is not a number", p)
+			return nil, spatlas.Errorf(spatlas.EINVALID, "bbox: %q is not a number", clip(p))
 		}
 		b[i] = f
 	}
@@ -188,7 +188,7 @@ func parseBBox(s string) (*[4]float64, error) {
 func parseLimit(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > maxLimit {
-		return 0, spatlas.Errorf(spatlas.EINVALID, "limit must be an integer from 1 to %d, got %q", maxLimit, s)
+		return 0, spatlas.Errorf(spatlas.EINVALID, "limit must be an integer from 1 to %d, got %q", maxLimit, clip(s))
 	}
 	return n, nil
 }
@@ -196,7 +196,7 @@ func parseLimit(s string) (int, error) {
 func parseOffset(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
-		return 0, spatlas.Errorf(spatlas.EINVALID, "offset must be an integer of 0 or more, got %q", s)
+		return 0, spatlas.Errorf(spatlas.EINVALID, "offset must be an integer of 0 or more, got %q", clip(s))
 	}
 	return n, nil
 }
@@ -204,7 +204,7 @@ func parseOffset(s string) (int, error) {
 func parseZoom(s string) (*int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n > maxZoom {
-		return nil, spatlas.Errorf(spatlas.EINVALID, "zoom must be an integer from 0 to %d, got %q", maxZoom, s)
+		return nil, spatlas.Errorf(spatlas.EINVALID, "zoom must be an integer from 0 to %d, got %q", maxZoom, clip(s))
 	}
 	return &n, nil
 }
@@ -219,11 +219,11 @@ func parseProperties(c spatlas.Collection, s string) ([]string, error) {
 	for name := range strings.SplitSeq(s, ",") {
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return nil, spatlas.Errorf(spatlas.EINVALID, "properties: empty property name in %q", s)
+			return nil, spatlas.Errorf(spatlas.EINVALID, "properties: empty property name in %q", clip(s))
 		}
 		if _, ok := c.Property(name); !ok {
 			return nil, spatlas.Errorf(spatlas.EINVALID, "properties: unknown property %q (properties of %s: %s)",
-				name, c.ID, strings.Join(propertyNames(c, false), ", "))
+				clip(name), c.ID, strings.Join(propertyNames(c, false), ", "))
 		}
 		want[name] = true
 	}
@@ -243,7 +243,7 @@ func parseFilter(c spatlas.Collection, name, value string) (spatlas.Filter, erro
 	if !ok {
 		return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID,
 			"unknown query parameter %q (allowed: %s, and the queryable properties %s)",
-			name, strings.Join(itemsParamNames(), ", "), strings.Join(propertyNames(c, true), ", "))
+			clip(name), strings.Join(itemsParamNames(), ", "), strings.Join(propertyNames(c, true), ", "))
 	}
 	if !p.Queryable {
 		return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID,
@@ -253,18 +253,18 @@ func parseFilter(c spatlas.Collection, name, value string) (spatlas.Filter, erro
 	switch p.Type {
 	case spatlas.TypeString:
 		if !validText(value) {
-			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s: %q is not valid UTF-8 text", name, value)
+			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s: %q is not valid UTF-8 text", name, clip(value))
 		}
 	case spatlas.TypeInteger:
 		n, err := strconv.ParseInt(value, 10, 64)
 		if err != nil {
-			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s must be an integer, got %q", name, value)
+			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s must be an integer, got %q", name, clip(value))
 		}
 		value = strconv.FormatInt(n, 10)
 	case spatlas.TypeNumber:
 		f, err := strconv.ParseFloat(value, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s must be a number, got %q", name, value)
+			return spatlas.Filter{}, spatlas.Errorf(spatlas.EINVALID, "%s must be a number, got %q", name, clip(value))
 		}
 		value = strconv.FormatFloat(f, 'g', -1, 64)
 	}
@@ -288,7 +288,7 @@ func propertyNames(c spatlas.Collection, queryableOnly bool) []string {
 func checkDatetime(s string) error {
 	parts := strings.Split(s, "/")
 	if len(parts) > 2 || (len(parts) == 2 && (parts[0] == ".." || parts[0] == "") && (parts[1] == ".." || parts[1] == "")) {
-		return spatlas.Errorf(spatlas.EINVALID, "datetime %q: want an instant or an interval start/end", s)
+		return spatlas.Errorf(spatlas.EINVALID, "datetime %q: want an instant or an interval start/end", clip(s))
 	}
 	for _, p := range parts {
 		if len(parts) == 2 && (p == ".." || p == "") {
@@ -300,7 +300,7 @@ func checkDatetime(s string) error {
 		if _, err := time.Parse(time.DateOnly, p); err == nil {
 			continue
 		}
-		return spatlas.Errorf(spatlas.EINVALID, "datetime %q: %q is not an RFC 3339 date-time or date", s, p)
+		return spatlas.Errorf(spatlas.EINVALID, "datetime %q: %q is not an RFC 3339 date-time or date", clip(s), clip(p))
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +23,7 @@ func editionParam(q map[string][]string) (string, error) {
 	if v == "" {
 		return eds[len(eds)-1].ID, nil
 	}
-	ed, err := spatlas.EditionByID(v)
+	ed, err := spatlas.EditionByID(clip(v))
 	return ed.ID, err
 }
 
@@ -40,7 +41,7 @@ func parseAreaProfile(raw, code string) (edition string, _ string, err error) {
 		return "", "", err
 	}
 	if !isCode(code) {
-		return "", "", spatlas.Errorf(spatlas.ENOTFOUND, "no area %q in %s", code, edition)
+		return "", "", spatlas.Errorf(spatlas.ENOTFOUND, "no area %q in %s", clip(code), edition)
 	}
 	return edition, code, nil
 }
@@ -58,21 +59,21 @@ func parseUnderserved(raw string) (app.UnderservedRequest, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10000 {
-			return req, spatlas.Errorf(spatlas.EINVALID, "limit=%q: want a whole number from 1 to 10000", v)
+			return req, spatlas.Errorf(spatlas.EINVALID, "limit=%q: want a whole number from 1 to 10000", clip(v))
 		}
 		req.Limit = n
 	}
 	if v := q.Get("max_decile"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10 {
-			return req, spatlas.Errorf(spatlas.EINVALID, "max_decile=%q: want a whole number from 1 to 10", v)
+			return req, spatlas.Errorf(spatlas.EINVALID, "max_decile=%q: want a whole number from 1 to 10", clip(v))
 		}
 		req.MaxDecile = &n
 	}
 	if v := q.Get("max_provision_pct"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(x >= 0 && x <= 1) {
-			return req, spatlas.Errorf(spatlas.EINVALID, "max_provision_pct=%q: want a number from 0 to 1", v)
+			return req, spatlas.Errorf(spatlas.EINVALID, "max_provision_pct=%q: want a number from 0 to 1", clip(v))
 		}
 		req.MaxPct = &x
 	}
@@ -91,7 +92,7 @@ func parseInequality(raw string) (req app.InequalityRequest, format string, err 
 	}
 	format = q.Get("format")
 	if format != "" && format != "json" && format != "csv" {
-		return req, "", spatlas.Errorf(spatlas.EINVALID, "format=%q: want json or csv", format)
+		return req, "", spatlas.Errorf(spatlas.EINVALID, "format=%q: want json or csv", clip(format))
 	}
 	req.Metric, req.Area = q.Get("metric"), q.Get("area")
 	return req, format, nil
@@ -104,17 +105,33 @@ func parseDownload(raw, edition, file string) (spatlas.DownloadQuery, error) {
 	if err != nil {
 		return spatlas.DownloadQuery{}, err
 	}
-	ed, err := spatlas.EditionByID(edition)
+	ed, err := spatlas.EditionByID(clip(edition))
 	if err != nil {
 		return spatlas.DownloadQuery{}, spatlas.Errorf(spatlas.ENOTFOUND, "%s", spatlas.ErrorMessage(err))
 	}
 	level, format, _ := strings.Cut(file, ".")
 	if !slices.Contains(spatlas.Levels(), level) || (format != "csv" && format != "geojson") {
-		return spatlas.DownloadQuery{}, spatlas.Errorf(spatlas.ENOTFOUND, "no download %q: want {level}.csv or {level}.geojson, level one of %s", file, strings.Join(spatlas.Levels(), ", "))
+		return spatlas.DownloadQuery{}, spatlas.Errorf(spatlas.ENOTFOUND, "no download %q: want {level}.csv or {level}.geojson, level one of %s", clip(file), strings.Join(spatlas.Levels(), ", "))
 	}
 	area := q.Get("area")
 	if !isCode(area) {
-		return spatlas.DownloadQuery{}, spatlas.Errorf(spatlas.EINVALID, "area=%q is not an area code", area)
+		return spatlas.DownloadQuery{}, spatlas.Errorf(spatlas.EINVALID, "area=%q is not an area code", clip(area))
 	}
 	return spatlas.DownloadQuery{Edition: ed.ID, Level: level, Area: area, Format: format}, nil
+}
+
+// maxDatasetLen is the longest dataset name accepted by ?dataset=.
+const maxDatasetLen = 200
+
+// parseLoadReports checks the query of /api/load-reports: at most a dataset name, text the
+// database could hold.
+func parseLoadReports(raw string) (url.Values, error) {
+	q, err := parseOnly(raw, "dataset")
+	if err != nil {
+		return nil, err
+	}
+	if ds := q.Get("dataset"); !validText(ds) || len(ds) > maxDatasetLen {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "dataset=%q is not a dataset name", clip(ds))
+	}
+	return q, nil
 }

@@ -11,7 +11,7 @@ import (
 // reasons. ?dataset= keeps one dataset's files.
 func handleLoadReports(svc spatlas.ProvisionService) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		q, err := parseOnly(r.URL.RawQuery, "dataset")
+		q, err := parseLoadReports(r.URL.RawQuery)
 		if err != nil {
 			return err
 		}

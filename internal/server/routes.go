@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -32,6 +34,17 @@ type Config struct {
 	CacheBytes int64
 	// TileURL and TileAttribution configure the map's optional basemap (/api/config).
 	TileURL, TileAttribution string
+	// RateLimit is the sustained requests a second allowed to one client address, in bursts of
+	// up to RateBurst; beyond it a client gets 429 with Retry-After. 0 turns the limit off.
+	// /healthz and /readyz are not limited.
+	RateLimit float64
+	RateBurst int
+	// MaxDownloads is how many downloads are prepared or sent at once (0 means 2); a request
+	// that finds none free within 5 s gets 503 with Retry-After.
+	MaxDownloads int
+	// Metrics, when not nil, receives the Prometheus metrics of the server: request durations,
+	// the response cache and the build durations.
+	Metrics prometheus.Registerer
 	// Version is the build version, shown in the OpenAPI document, the landing page and
 	// /api/config, and part of every ETag. Empty takes it from the binary's build information
 	// (see buildVersion).
@@ -56,16 +69,20 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 	cat := newCatalog(svc, gens)
 	compress := newCompressor()
 	h := errorAdapter(logger)
+	respCache := newCache(cfg.CacheBytes)
+	m := newMetrics(cfg.Metrics, respCache, cfg.Analysis)
+	limit := rateLimit(newRateLimiter(cfg.RateLimit, cfg.RateBurst, now))
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, accessLog(logger), recoverer(logger), headAsGet)
+	r.Use(middleware.RequestID, observe(logger, m), recoverer(logger),
+		securityHeaders(contentSecurityPolicy(cfg.TileURL)), refuseBody, headAsGet)
 
 	// Every route is compressed by compress; under /ogc, ogcResponses applies it on a cache miss.
 	r.With(compress).Method(http.MethodGet, "/healthz", handleHealthz())
 	r.With(compress).Method(http.MethodGet, "/readyz", h(handleReadyz(svc)))
 
 	r.Route("/api", func(r chi.Router) {
-		r.Use(cors, compress)
+		r.Use(limit, cors, compress)
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
 		r.Method(http.MethodGet, "/config", handleConfig(cfg.TileURL, cfg.TileAttribution, version))
@@ -74,28 +91,33 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 			r.Method(http.MethodGet, "/categories", h(handleCategories(cfg.Provision)))
 		}
 		if cfg.Analysis != nil {
-			analysisRoutes(r, cfg.Analysis, h)
+			analysisRoutes(r, cfg.Analysis, newSlots(cmp.Or(cfg.MaxDownloads, 2), 5*time.Second, "downloads"), h)
 		}
 	})
 
+	// ogcResponses wraps each endpoint rather than the subrouter, so that it runs once chi has
+	// matched the route: the metrics then name the route of a cache hit too.
+	ogc := ogcResponses(respCache, gens, compress, newGzipPool(), version)
 	r.Route(ogcPrefix, func(r chi.Router) {
-		r.Use(cors, ogcResponses(newCache(cfg.CacheBytes), gens, compress, newGzipPool(), version))
+		r.Use(limit, cors)
 		r.NotFound(handleNotFound())
 		r.MethodNotAllowed(handleMethodNotAllowed())
-		r.Method(http.MethodGet, "/", h(handleLanding(version)))
-		r.Method(http.MethodGet, "/conformance", h(handleConformance()))
-		r.Method(http.MethodGet, "/api", h(handleOpenAPI(cat, version)))
+		o := r.With(ogc)
+		o.Method(http.MethodGet, "/", h(handleLanding(version)))
+		o.Method(http.MethodGet, "/conformance", h(handleConformance()))
+		o.Method(http.MethodGet, "/api", h(handleOpenAPI(cat, version)))
 		r.Route("/collections", func(r chi.Router) {
-			r.Method(http.MethodGet, "/", h(handleCollections(cat)))
+			r.With(ogc).Method(http.MethodGet, "/", h(handleCollections(cat)))
 			r.Route("/{collectionId}", func(r chi.Router) {
-				r.Method(http.MethodGet, "/", h(handleCollection(cat)))
-				r.Method(http.MethodGet, "/queryables", h(handleQueryables(cat)))
-				r.Method(http.MethodGet, "/items", h(handleItems(svc, cat)))
-				r.Method(http.MethodGet, "/items/{featureId}", h(handleItem(svc, cat)))
+				o := r.With(ogc)
+				o.Method(http.MethodGet, "/", h(handleCollection(cat)))
+				o.Method(http.MethodGet, "/queryables", h(handleQueryables(cat)))
+				o.Method(http.MethodGet, "/items", h(handleItems(svc, cat)))
+				o.Method(http.MethodGet, "/items/{featureId}", h(handleItem(svc, cat)))
 			})
 		})
 	})
 
-	r.With(compress).Method(http.MethodGet, "/*", handleWeb(cfg.Web))
+	r.With(limit, compress).Method(http.MethodGet, "/*", handleWeb(cfg.Web))
 	return r
 }

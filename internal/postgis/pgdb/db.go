@@ -49,7 +49,15 @@ type DB struct {
 type Options struct {
 	// StatementTimeout bounds every statement of serving connections (0 = none). Loads lift it.
 	StatementTimeout time.Duration
-	MaxConns         int32
+	// MaxConns is the size of the pool (0 = pgxpool's default, the larger of 4 and the CPUs).
+	MaxConns int32
+	// MinConns is how many connections the pool keeps open even when idle, so that a burst
+	// does not wait for new ones (0 = none).
+	MinConns int32
+	// AcquireTimeout bounds the wait for a free connection of the pool (0 = as long as the
+	// context allows). A query that waits longer fails with context.DeadlineExceeded while its
+	// own context is still alive, which the server answers with 503.
+	AcquireTimeout time.Duration
 }
 
 // Open connects to the database at url (a libpq URL or key=value string; the PG* variables
@@ -62,10 +70,16 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opt Options) (*D
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
 	}
+	if opt.MinConns > 0 {
+		cfg.MinConns = min(opt.MinConns, cfg.MaxConns)
+	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "spatlas"
 	// A backend whose client died (a killed load) stops within a second, not at the end of its
 	// statement, so it rolls back and frees its locks promptly.
 	cfg.ConnConfig.RuntimeParams["client_connection_check_interval"] = "1000"
+	if opt.AcquireTimeout > 0 {
+		cfg.ConnConfig.Tracer = acquireTimeout(opt.AcquireTimeout)
+	}
 	if opt.StatementTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
 	}
@@ -79,6 +93,29 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opt Options) (*D
 	}
 	return &DB{pool: pool, logger: logger}, nil
 }
+
+// acquireTimeout bounds each wait for a pooled connection: pgxpool acquires with the context
+// TraceAcquireStart returns. It traces nothing else.
+type acquireTimeout time.Duration
+
+type acquireCancelKey struct{}
+
+func (d acquireTimeout) TraceAcquireStart(ctx context.Context, _ *pgxpool.Pool, _ pgxpool.TraceAcquireStartData) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(d))
+	return context.WithValue(ctx, acquireCancelKey{}, cancel)
+}
+
+func (acquireTimeout) TraceAcquireEnd(ctx context.Context, _ *pgxpool.Pool, _ pgxpool.TraceAcquireEndData) {
+	if cancel, ok := ctx.Value(acquireCancelKey{}).(context.CancelFunc); ok {
+		cancel()
+	}
+}
+
+func (acquireTimeout) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	return ctx
+}
+
+func (acquireTimeout) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 func redact(c *pgx.ConnConfig) string {
 	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
