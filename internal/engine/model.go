@@ -50,8 +50,9 @@ func MetricKind(metric string) (Kind, float64, error) {
 // LSOA is one LSOA of an edition as the engine sees it.
 type LSOA struct {
 	Code string
-	// X, Y are the LSOA point in British National Grid metres; NaN when it has none.
-	X, Y float64
+	// X, Y are the LSOA point in British National Grid metres, Lon, Lat in WGS 84; NaN when
+	// it has none.
+	X, Y, Lon, Lat float64
 	// Pop is the population (0 when unknown).
 	Pop float64
 	// Rank and Decile are the IMD rank and decile; 0 when unknown.
@@ -63,8 +64,9 @@ type LSOA struct {
 // Site is one supply site.
 type Site struct {
 	// ID names the site: "asset:<id>" or "service:<id>" for stored ones.
-	ID   string
-	X, Y float64
+	ID string
+	// X, Y are in British National Grid metres, Lon, Lat in WGS 84.
+	X, Y, Lon, Lat float64
 	// Supply is 1 for an asset, the FTE for a link worker service.
 	Supply float64
 	// Category is an asset's category.
@@ -72,6 +74,8 @@ type Site struct {
 	// LSOA is the code of the LSOA that holds the site in the edition's vintage, if known.
 	LSOA  string
 	Label string
+	// Practice is the GP practice code of a link worker service based at a practice.
+	Practice string
 }
 
 // Input is what a Model is built from: one edition as loaded and built.

@@ -18,6 +18,8 @@ type Candidate struct {
 	ID    string  `json:"id"`
 	X     float64 `json:"-"`
 	Y     float64 `json:"-"`
+	Lon   float64 `json:"lon"`
+	Lat   float64 `json:"lat"`
 	Label string  `json:"label"`
 	// LSOA is the code of the LSOA that holds it, which places it in an area; "" places it in
 	// every area.
