@@ -20,6 +20,7 @@ type serveFlags struct {
 	cacheMB  *int64
 	tileURL  *string
 	tileAttr *string
+	plan     planFlags
 }
 
 func addServeFlags(fs *flag.FlagSet, e env) serveFlags {
@@ -28,6 +29,7 @@ func addServeFlags(fs *flag.FlagSet, e env) serveFlags {
 		cacheMB:  fs.Int64("cache-mb", 256, "response cache size in MiB; 0 turns the cache off"),
 		tileURL:  fs.String("tile-url", e.getenv("SPATLAS_TILE_URL"), "optional basemap tile URL template for the map (env SPATLAS_TILE_URL)"),
 		tileAttr: fs.String("tile-attribution", e.getenv("SPATLAS_TILE_ATTRIBUTION"), "attribution of the basemap tiles (env SPATLAS_TILE_ATTRIBUTION)"),
+		plan:     addPlanFlags(fs),
 	}
 }
 
@@ -52,6 +54,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 
 // serve listens on the flags' address and serves until ctx is done, then shuts down gracefully.
 func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
+	planner := newPlanner(ctx, e, db, sf.plan)
 	h := server.New(server.Config{
 		Features:        db,
 		Provision:       db,
@@ -61,6 +64,9 @@ func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 		CacheBytes:      *sf.cacheMB << 20,
 		TileURL:         *sf.tileURL,
 		TileAttribution: *sf.tileAttr,
+		Planner:         planner,
+		ReadOnly:        *sf.plan.readOnly,
+		ScenarioRate:    *sf.plan.rate,
 	})
 	ln, err := net.Listen("tcp", *sf.addr)
 	if err != nil {

@@ -120,29 +120,33 @@ func readSites(ctx context.Context, tx pgx.Tx, name string, vintage int) ([]engi
 	return out, nil
 }
 
-// Projected is a point in British National Grid metres and whether it lies in the edition's
-// England (within the tolerance of one of its LSOAs).
-type Projected struct {
+// projected is a point in British National Grid metres and whether it lies in the edition.
+type projected struct {
 	X      float64 `db:"x"`
 	Y      float64 `db:"y"`
 	Inside bool    `db:"inside"`
 }
 
-// Project transforms lon/lat points to British National Grid metres and says which lie within
-// tolerance metres of an LSOA of the edition.
-func (s *Store) Project(ctx context.Context, edition string, lon, lat []float64, tolerance float64) ([]Projected, error) {
+// Project transforms lon/lat points to British National Grid metres (xs, ys) and says which lie
+// within tolerance metres of an LSOA of the edition, that is in England.
+func (s *Store) Project(ctx context.Context, edition string, lon, lat []float64, tolerance float64) (xs, ys []float64, inside []bool, err error) {
 	rows, _ := s.db.Pool().Query(ctx, query("project"), edition, lon, lat, tolerance)
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[Projected])
-	return out, pgdb.AppError(err)
+	ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[projected])
+	if err != nil {
+		return nil, nil, nil, pgdb.AppError(err)
+	}
+	for _, p := range ps {
+		xs, ys, inside = append(xs, p.X), append(ys, p.Y), append(inside, p.Inside)
+	}
+	return xs, ys, inside, nil
 }
 
-// Record is a stored scenario.
-type Record struct {
-	ID        string          `db:"id"`
-	Edition   string          `db:"edition"`
-	Request   json.RawMessage `db:"request"`
-	CreatedAt time.Time       `db:"created_at"`
-	ExpiresAt time.Time       `db:"expires_at"`
+// record is a stored scenario.
+type record struct {
+	Edition   string    `db:"edition"`
+	Request   []byte    `db:"request"`
+	CreatedAt time.Time `db:"created_at"`
+	ExpiresAt time.Time `db:"expires_at"`
 }
 
 // PutScenario stores a scenario's request for a lifetime; client (an address) is kept hashed.
@@ -152,14 +156,17 @@ func (s *Store) PutScenario(ctx context.Context, id, edition string, request []b
 	return pgdb.AppError(err)
 }
 
-// Scenario returns a stored scenario; ENOTFOUND when there is none or it expired.
-func (s *Store) Scenario(ctx context.Context, id string) (Record, error) {
+// Scenario returns a stored scenario's edition, request (JSON) and times; ENOTFOUND when there
+// is none or it expired.
+func (s *Store) Scenario(ctx context.Context, id string) (edition string, request []byte, created, expires time.Time, err error) {
 	rows, _ := s.db.Pool().Query(ctx, query("get"), id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Record])
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[record])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, spatlas.Errorf(spatlas.ENOTFOUND, "no scenario %q (or it expired)", id)
+		return "", nil, created, expires, spatlas.Errorf(spatlas.ENOTFOUND, "no scenario %q (or it expired)", id)
+	} else if err != nil {
+		return "", nil, created, expires, pgdb.AppError(err)
 	}
-	return r, pgdb.AppError(err)
+	return r.Edition, r.Request, r.CreatedAt, r.ExpiresAt, nil
 }
 
 // LSOAGeometries returns the polygons of LSOAs of an edition in lon/lat, as GeoJSON geometries.
