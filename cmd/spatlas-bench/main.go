@@ -56,7 +56,7 @@ type config struct {
 	dbURL    string
 	rounds   int
 	duration time.Duration // of each wrk run
-	only     string        // boundaries, items, assets, build or all
+	only     string        // boundaries, items, assets, build, plan or all
 	assets   int           // synthetic points of the asset import
 }
 
@@ -122,6 +122,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		verdicts = append(verdicts, v)
 	}
+	if cfg.only == "all" || cfg.only == "plan" {
+		vs, err := b.plan(ctx)
+		if err != nil {
+			return fmt.Errorf("planning: %w", err)
+		}
+		verdicts = append(verdicts, vs...)
+	}
 	fmt.Fprintln(stdout, "\nVerdicts")
 	for _, v := range verdicts {
 		mark := "INFO"
@@ -142,7 +149,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	rounds := fs.Int("rounds", 5, "rounds of each side-by-side comparison (medians are reported)")
 	duration := fs.Duration("duration", 10*time.Second, "length of each wrk run of the hot items benchmark (whole seconds)")
-	only := fs.String("only", "all", "which benchmarks to run: boundaries, items, assets, build or all")
+	only := fs.String("only", "all", "which benchmarks to run: boundaries, items, assets, build, plan or all")
 	assets := fs.Int("assets", 1_000_000, "synthetic points of the asset import benchmark")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: spatlas-bench [flags]
@@ -170,8 +177,8 @@ flags:`)
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-rounds %d: want at least 1", cfg.rounds)
 	case cfg.duration < time.Second || cfg.duration%time.Second != 0:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-duration %s: want a whole number of seconds, at least 1s", cfg.duration)
-	case cfg.only != "all" && cfg.only != "boundaries" && cfg.only != "items" && cfg.only != "assets" && cfg.only != "build":
-		return config{}, spatlas.Errorf(spatlas.EINVALID, "-only %q: want boundaries, items, assets, build or all", cfg.only)
+	case cfg.only != "all" && cfg.only != "boundaries" && cfg.only != "items" && cfg.only != "assets" && cfg.only != "build" && cfg.only != "plan":
+		return config{}, spatlas.Errorf(spatlas.EINVALID, "-only %q: want boundaries, items, assets, build, plan or all", cfg.only)
 	case cfg.assets < 1:
 		return config{}, spatlas.Errorf(spatlas.EINVALID, "-assets %d: want at least 1", cfg.assets)
 	}

@@ -32,10 +32,12 @@ func newPlanner(ctx context.Context, e env, db *postgis.DB, pf planFlags) *app.P
 	go func() {
 		start := time.Now()
 		builds, err := db.Builds(ctx)
+		var editions []string
 		for _, b := range builds {
-			if err == nil {
-				err = p.Load(ctx, b.Edition)
-			}
+			editions = append(editions, b.Edition)
+		}
+		if err == nil {
+			err = p.Load(ctx, editions...)
 		}
 		if err != nil {
 			e.logger.Warn("planning engine not loaded; it loads on first use", "err", err)

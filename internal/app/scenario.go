@@ -63,8 +63,8 @@ type Scenario struct {
 	outcome   *engine.Outcome
 }
 
-// Changed returns the LSOAs whose figures the scenario changed.
-func (s *Scenario) Changed() []engine.LSOAChange { return s.outcome.Changed }
+// Changed returns the LSOAs whose figures the scenario changed, percentile shifts included.
+func (s *Scenario) Changed() []engine.LSOAChange { return s.outcome.Rows() }
 
 // CreateScenario validates, answers and stores a scenario for a client (its address, kept
 // hashed for the rate limit's records).

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
@@ -34,8 +35,15 @@ type Planner struct {
 	// Lifetime is how long a scenario is kept.
 	Lifetime time.Duration
 
-	mu     sync.Mutex
-	models map[string]*edModel
+	mu    sync.Mutex
+	slots map[string]*modelSlot
+}
+
+// modelSlot holds an edition's model; its lock serialises the edition's loads, so that
+// editions load at once.
+type modelSlot struct {
+	mu sync.Mutex
+	m  *edModel
 }
 
 // edModel is an edition's model with what it was built from.
@@ -50,17 +58,19 @@ func NewPlanner(store PlanStore, lifetime time.Duration) *Planner {
 	if lifetime <= 0 {
 		lifetime = DefaultScenarioLifetime
 	}
-	return &Planner{store: store, Lifetime: lifetime, models: map[string]*edModel{}}
+	return &Planner{store: store, Lifetime: lifetime, slots: map[string]*modelSlot{}}
 }
 
-// Load loads the models of editions now (at start-up), so that the first request is fast.
+// Load loads the models of editions now, all at once (at start-up), so that the first request
+// is fast.
 func (p *Planner) Load(ctx context.Context, editions ...string) error {
-	for _, e := range editions {
-		if _, err := p.model(ctx, e); err != nil {
-			return err
-		}
+	errs := make([]error, len(editions))
+	var wg sync.WaitGroup
+	for i, e := range editions {
+		wg.Go(func() { _, errs[i] = p.model(ctx, e) })
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // model returns an edition's model, (re)loading it when the data generation changed.
@@ -73,8 +83,15 @@ func (p *Planner) model(ctx context.Context, edition string) (*edModel, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if m := p.models[edition]; m != nil && m.generation == gen {
+	slot := p.slots[edition]
+	if slot == nil {
+		slot = &modelSlot{}
+		p.slots[edition] = slot
+	}
+	p.mu.Unlock()
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if m := slot.m; m != nil && m.generation == gen {
 		return m, nil
 	}
 	b, err := p.store.BuildInfo(ctx, edition)
@@ -89,7 +106,6 @@ func (p *Planner) model(ctx context.Context, edition string) (*edModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	em := &edModel{generation: gen, model: m, build: b}
-	p.models[edition] = em
-	return em, nil
+	slot.m = &edModel{generation: gen, model: m, build: b}
+	return slot.m, nil
 }

@@ -126,7 +126,7 @@ func (p *Planner) candidates(ctx context.Context, em *edModel, edition string, r
 	var out []engine.Candidate
 	switch name {
 	case CandidatesPractices:
-		out = practices(in.Services)
+		out = PracticeCandidates(in.Services)
 	case CandidatesAssets:
 		for _, s := range in.Assets {
 			out = append(out, engine.Candidate{ID: s.ID, X: s.X, Y: s.Y, Lon: s.Lon, Lat: s.Lat, Label: s.Label, LSOA: s.LSOA})
@@ -144,9 +144,9 @@ func (p *Planner) candidates(ctx context.Context, em *edModel, edition string, r
 	return out, nil
 }
 
-// practices are the GP practices link worker services are based at, one candidate each (at
+// PracticeCandidates are the GP practices link worker services are based at, one candidate each (at
 // its first service's point), ordered by practice code.
-func practices(services []engine.Site) []engine.Candidate {
+func PracticeCandidates(services []engine.Site) []engine.Candidate {
 	seen := map[string]bool{}
 	var out []engine.Candidate
 	for _, s := range services {

@@ -113,6 +113,7 @@ type layer struct {
 	keys   []float64 // rank keys of access
 	sorted []float64 // the non-NaN keys, ascending
 	cover  []int32   // sites within d0 of each LSOA point
+	below  []int32   // values below each LSOA's key
 	pct    []float64 // provision percentile, NaN without a point
 	under  []flag    // underserved on this layer's metric
 	n      int       // LSOAs with a value
@@ -193,9 +194,10 @@ func (m *Model) newLayer(kind Kind, sites []Site, d0 float64, w [3]float64) *lay
 	}
 	l.sorted = sortedKeys(l.keys)
 	l.n = len(l.sorted)
-	l.pct, l.under = make([]float64, n), make([]flag, n)
+	l.pct, l.under, l.below = make([]float64, n), make([]flag, n), make([]int32, n)
 	for i := range n {
-		l.pct[i] = percentile(less(l.sorted, l.keys[i]), l.n, l.keys[i])
+		l.below[i] = int32(less(l.sorted, l.keys[i]))
+		l.pct[i] = percentile(int(l.below[i]), l.n, l.keys[i])
 		l.under[i] = m.underserved(i, l.pct[i])
 		d := &l.dec[m.in.LSOAs[i].Decile%11]
 		pop := m.in.LSOAs[i].Pop

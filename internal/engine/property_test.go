@@ -98,6 +98,9 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(inc.shifted) != len(full.shifted) || !slices.Equal(inc.shifted, full.shifted) {
+				t.Fatalf("run %d %s: percentile shifts differ", run, metric)
+			}
 			if len(inc.Changed) != len(full.Changed) {
 				t.Fatalf("run %d %s: %d changed incrementally, %d in full", run, metric, len(inc.Changed), len(full.Changed))
 			}
@@ -126,7 +129,7 @@ func checkRebuilt(t *testing.T, m *Model, in *Input, o *Outcome) {
 	b, _ := rebuilt.Baseline(o.Metric)
 	base, _ := m.Baseline(o.Metric)
 	after := map[string]LSOAChange{}
-	for _, c := range o.Changed {
+	for _, c := range o.Rows() {
 		after[c.Code] = c
 	}
 	for i, code := range m.Codes() {

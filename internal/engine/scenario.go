@@ -32,7 +32,6 @@ type LSOAChange struct {
 	UnderservedAfter                *bool
 	CoveredBefore, CoveredAfter     bool
 	underBefore, underAfter         flag
-	coveredBeforeN, coveredAfterN   int32
 	accessBeforeRaw, accessAfterRaw float64
 }
 
@@ -41,10 +40,12 @@ type Outcome struct {
 	Metric    string
 	Kind      Kind
 	Catchment float64
-	// Changed are the LSOAs whose accessibility, percentile (hence gap), coverage or underserved
-	// flag changed, in the
-	// model's order.
+	// Changed are the LSOAs whose accessibility, coverage or underserved flag changed, in the
+	// model's order; Rows adds those whose percentile (and gap) alone moved.
 	Changed []LSOAChange
+	shifted []shift
+	m       *Model
+	l       *layer
 	// Recomputed is how many LSOAs had their accessibility recomputed.
 	Recomputed int
 	Summary    Summary
@@ -92,7 +93,7 @@ func (m *Model) evaluate(ch Change, metric string, full bool) (*Outcome, error) 
 	} else {
 		affected = m.reach(l, moved)
 	}
-	o := &Outcome{Metric: metric, Kind: kind, Catchment: l.d0, Recomputed: len(affected)}
+	o := &Outcome{Metric: metric, Kind: kind, Catchment: l.d0, Recomputed: len(affected), m: m, l: l}
 	m.recompute(l, o, affected, removed, added)
 	o.Summary = m.summarise(l, o, ch)
 	return o, nil
@@ -116,49 +117,89 @@ func (m *Model) reach(l *layer, sites []Site) []int32 {
 }
 
 // recompute fills o.Changed: accessibility at the affected LSOAs, then every LSOA's percentile
-// from the base ranking adjusted by the affected LSOAs' old and new keys.
+// from the base ranking adjusted by the affected LSOAs' old and new keys. LSOAs whose only
+// change is their percentile (and so their gap) are kept compactly in o.shifted.
 func (m *Model) recompute(l *layer, o *Outcome, affected []int32, removed map[int32]bool, added []addedSite) {
-	_, scale, _ := MetricKind(o.Metric)
-	newAccess := make(map[int32]float64, len(affected))
-	newCover := make(map[int32]int32, len(affected))
-	newKey := make(map[int32]float64, len(affected))
+	n := len(m.in.LSOAs)
+	slot := make([]int32, n)
+	for i := range slot {
+		slot[i] = -1
+	}
+	after := make([]struct {
+		access, key float64
+		cover       int32
+	}, len(affected))
 	var oldKeys, newKeys []float64
-	for _, i := range affected {
-		a, c := m.accessAt(l, i, removed, added)
-		newAccess[i], newCover[i] = a, c
-		k := rankKey(a)
-		newKey[i] = k
-		if !math.IsNaN(k) {
+	for s, i := range affected {
+		a := &after[s]
+		a.access, a.cover = m.accessAt(l, i, removed, added)
+		a.key = rankKey(a.access)
+		slot[i] = int32(s)
+		if !math.IsNaN(a.key) {
 			oldKeys = append(oldKeys, l.keys[i])
-			newKeys = append(newKeys, k)
+			newKeys = append(newKeys, a.key)
 		}
 	}
 	slices.Sort(oldKeys)
 	slices.Sort(newKeys)
-	for i := range m.in.LSOAs {
-		i32 := int32(i)
-		key, a, c := l.keys[i], l.access[i], l.cover[i]
-		if k, ok := newKey[i32]; ok {
-			key, a, c = k, newAccess[i32], newCover[i32]
+	for i := range n {
+		key, a, c, below := l.keys[i], l.access[i], l.cover[i], int(l.below[i])
+		if s := slot[i]; s >= 0 {
+			key, a, c = after[s].key, after[s].access, after[s].cover
+			below = less(l.sorted, key)
 		}
-		pct := percentile(less(l.sorted, key)-less(oldKeys, key)+less(newKeys, key), l.n, key)
+		pct := l.pct[i]
+		if len(newKeys) > 0 {
+			pct = percentile(below-less(oldKeys, key)+less(newKeys, key), l.n, key)
+		}
 		under := m.underserved(i, pct)
-		if same(a, l.access[i]) && same(pct, l.pct[i]) && under == l.under[i] && (c > 0) == (l.cover[i] > 0) {
+		if same(a, l.access[i]) && under == l.under[i] && (c > 0) == (l.cover[i] > 0) {
+			if !same(pct, l.pct[i]) {
+				o.shifted = append(o.shifted, shift{i: int32(i), pct: pct})
+			}
 			continue
 		}
-		lsoa := &m.in.LSOAs[i]
-		o.Changed = append(o.Changed, LSOAChange{
-			Code: lsoa.Code, Decile: lsoa.Decile, Pop: lsoa.Pop,
-			AccessBefore: l.access[i] * scale, AccessAfter: a * scale,
-			PctBefore: l.pct[i], PctAfter: pct,
-			GapBefore: m.need[i] - l.pct[i], GapAfter: m.need[i] - pct,
-			UnderservedBefore: l.under[i].Ptr(), UnderservedAfter: under.Ptr(),
-			CoveredBefore: l.cover[i] > 0, CoveredAfter: c > 0,
-			underBefore: l.under[i], underAfter: under,
-			coveredBeforeN: l.cover[i], coveredAfterN: c,
-			accessBeforeRaw: l.access[i], accessAfterRaw: a,
-		})
+		o.Changed = append(o.Changed, m.row(l, o, i, a, pct, c))
 	}
+}
+
+// row is LSOA i's figures before and after.
+func (m *Model) row(l *layer, o *Outcome, i int, a, pct float64, c int32) LSOAChange {
+	_, scale, _ := MetricKind(o.Metric)
+	lsoa := &m.in.LSOAs[i]
+	under := m.underserved(i, pct)
+	return LSOAChange{
+		Code: lsoa.Code, Decile: lsoa.Decile, Pop: lsoa.Pop,
+		AccessBefore: l.access[i] * scale, AccessAfter: a * scale,
+		PctBefore: l.pct[i], PctAfter: pct,
+		GapBefore: m.need[i] - l.pct[i], GapAfter: m.need[i] - pct,
+		UnderservedBefore: l.under[i].Ptr(), UnderservedAfter: under.Ptr(),
+		CoveredBefore: l.cover[i] > 0, CoveredAfter: c > 0,
+		underBefore: l.under[i], underAfter: under,
+		accessBeforeRaw: l.access[i], accessAfterRaw: a,
+	}
+}
+
+// shift is an LSOA whose percentile alone changed.
+type shift struct {
+	i   int32
+	pct float64
+}
+
+// Rows returns every LSOA whose figures changed, those whose percentile (and gap) alone moved
+// included, in the model's order.
+func (o *Outcome) Rows() []LSOAChange {
+	out := make([]LSOAChange, 0, len(o.Changed)+len(o.shifted))
+	c := 0
+	for _, s := range o.shifted {
+		for c < len(o.Changed) && o.m.byCode[o.Changed[c].Code] < s.i {
+			out = append(out, o.Changed[c])
+			c++
+		}
+		i := int(s.i)
+		out = append(out, o.m.row(o.l, o, i, o.l.access[i], s.pct, o.l.cover[i]))
+	}
+	return append(out, o.Changed[c:]...)
 }
 
 // same says whether two values are equal, NaN equal to NaN.

@@ -18,11 +18,14 @@ type DecileRow struct {
 
 // Summary is what a scenario changes, in the terms of METHODS.md's "Siting".
 type Summary struct {
-	Metric      string      `json:"metric"`
-	Kind        string      `json:"kind"`
-	CatchmentM  float64     `json:"catchment_m"`
-	ByDecile    []DecileRow `json:"by_decile"`
-	ChangedLSOA int         `json:"lsoas_changed"`
+	Metric     string      `json:"metric"`
+	Kind       string      `json:"kind"`
+	CatchmentM float64     `json:"catchment_m"`
+	ByDecile   []DecileRow `json:"by_decile"`
+	// ChangedLSOA counts the LSOAs whose accessibility, coverage or underserved flag changed,
+	// ShiftedLSOA those whose provision percentile (and gap) alone moved.
+	ChangedLSOA int `json:"lsoas_changed"`
+	ShiftedLSOA int `json:"lsoas_percentile_only"`
 	// Leaving and Entering are the LSOAs that leave and enter the underserved set.
 	Leaving  []string `json:"underserved_leaving"`
 	Entering []string `json:"underserved_entering"`
@@ -41,7 +44,7 @@ type Summary struct {
 // summarise totals an outcome by decile from the layer's baseline sums and the changed LSOAs.
 func (m *Model) summarise(l *layer, o *Outcome, ch Change) Summary {
 	_, scale, _ := MetricKind(o.Metric)
-	s := Summary{Metric: o.Metric, Kind: o.Kind.String(), CatchmentM: l.d0, ChangedLSOA: len(o.Changed),
+	s := Summary{Metric: o.Metric, Kind: o.Kind.String(), CatchmentM: l.d0, ChangedLSOA: len(o.Changed), ShiftedLSOA: len(o.shifted),
 		Leaving: []string{}, Entering: []string{}}
 	after := l.dec
 	for _, c := range o.Changed {
