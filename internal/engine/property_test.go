@@ -226,3 +226,57 @@ func bruteForce(m *Model, cands []Candidate, p int, d0 float64) float64 {
 	choose(0, nil)
 	return best
 }
+
+// TestLazyEqualsPlainGreedy: CELF's lazy evaluation chooses exactly what the plain greedy
+// (every gain recomputed at every step, ties to the lower index) chooses.
+func TestLazyEqualsPlainGreedy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for run := range 20 {
+		in := randomInput(rng, 300, 0, 5)
+		m, err := New(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cands []Candidate
+		for c := range 60 {
+			cands = append(cands, Candidate{ID: fmt.Sprint(c), X: rng.Float64() * 30000, Y: rng.Float64() * 30000})
+		}
+		picks, err := m.Suggest(SuggestRequest{Kind: LinkWorker, Count: 8, Candidates: cands, Catchment: 3000, Area: "LAD1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := m.weights(WeightNeed, "LAD1")
+		covered := m.covered(m.layers[LinkWorker], 3000)
+		var want []int
+		for len(want) < 8 {
+			best, bestGain := -1, 0.0
+			for c, cand := range cands {
+				g := 0.0
+				for k, l := range m.in.LSOAs {
+					if w[k] > 0 && !covered[k] && dist(l.X, l.Y, cand.X, cand.Y) <= 3000 {
+						g += w[k]
+					}
+				}
+				if g > bestGain+1e-9 {
+					best, bestGain = c, g
+				}
+			}
+			if best < 0 {
+				break
+			}
+			want = append(want, best)
+			for k, l := range m.in.LSOAs {
+				if dist(l.X, l.Y, cands[best].X, cands[best].Y) <= 3000 {
+					covered[k] = true
+				}
+			}
+		}
+		var got []int
+		for _, p := range picks {
+			got = append(got, p.Index)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("run %d: lazy greedy chose %v, plain greedy %v", run, got, want)
+		}
+	}
+}
