@@ -66,6 +66,10 @@ type Scenario struct {
 // Changed returns the LSOAs whose figures the scenario changed, percentile shifts included.
 func (s *Scenario) Changed() []engine.LSOAChange { return s.outcome.Rows() }
 
+// Reached returns the LSOAs whose accessibility, coverage or underserved flag the scenario
+// changed: Changed without the LSOAs whose percentile alone moved.
+func (s *Scenario) Reached() []engine.LSOAChange { return s.outcome.Changed }
+
 // CreateScenario validates, answers and stores a scenario for a client (its address, kept
 // hashed for the rate limit's records).
 func (p *Planner) CreateScenario(ctx context.Context, req ScenarioRequest, client string) (*Scenario, error) {

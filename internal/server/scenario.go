@@ -182,7 +182,8 @@ func lsoaRecord(c engine.LSOAChange) []string {
 }
 
 // handleScenarioLSOAs serves the LSOAs a scenario changed, before and after, as CSV or as
-// GeoJSON with their polygons.
+// GeoJSON with their polygons; percentile_shifts=false leaves out those whose percentile (and
+// gap) alone moved.
 func handleScenarioLSOAs(svc PlanService, geo bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		s, err := svc.GetScenario(r.Context(), chi.URLParam(r, "id"))
@@ -190,6 +191,13 @@ func handleScenarioLSOAs(svc PlanService, geo bool) handlerFunc {
 			return err
 		}
 		changed := s.Changed()
+		switch v := r.URL.Query().Get("percentile_shifts"); v {
+		case "", "true":
+		case "false":
+			changed = s.Reached()
+		default:
+			return spatlas.Errorf(spatlas.EINVALID, "percentile_shifts=%q: want true or false", v)
+		}
 		name := fmt.Sprintf("scenario-%s-lsoa", s.ID)
 		w.Header().Set("Cache-Control", "no-cache")
 		if !geo {

@@ -167,6 +167,12 @@ func TestScenarioCreateAndRead(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.HasPrefix(lines[0], "code,imd_decile,population,access_before") || len(lines) != 4 {
 		t.Errorf("CSV: %d %q", rec.Code, lines)
 	}
+	if rec := get(h, "/api/scenarios/"+created.ID+"/lsoa.csv?percentile_shifts=false"); rec.Code != http.StatusOK {
+		t.Errorf("CSV without shifts: %d", rec.Code)
+	}
+	if rec := get(h, "/api/scenarios/"+created.ID+"/lsoa.csv?percentile_shifts=maybe"); rec.Code != http.StatusBadRequest {
+		t.Errorf("CSV with a bad parameter: %d", rec.Code)
+	}
 	rec = get(h, "/api/scenarios/"+created.ID+"/lsoa.geojson")
 	var fc struct {
 		Features []struct {

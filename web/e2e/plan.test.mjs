@@ -58,6 +58,7 @@ describe('spatlas plan mode', { skip: reason }, () => {
     await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.55);
     const one = await waitPlan(1);
     assert.match(one.summary, /LSOAs changed/);
+    assert.ok(Number(one.planOverlay) > 0, `the LSOAs reached are outlined: ${one.planOverlay}`);
     await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.75);
     const two = await waitPlan(2);
     assert.notEqual(two.planScenario, one.planScenario, 'a second site makes a new scenario');

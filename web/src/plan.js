@@ -3,7 +3,8 @@
 // community asset of a category), drags or deletes them, and sees the scenario's summary from
 // POST /api/scenarios: people within the catchment and mean accessibility by IMD decile, before
 // and after, with a chart (Chart.js), LSOAs leaving or entering the underserved set, and people
-// newly reached. "Suggest" asks POST /api/suggest for sites. The scenario's id is kept in the
+// newly reached; the LSOAs it reaches are outlined on the map, coloured by their change of
+// underserved status. "Suggest" asks POST /api/suggest for sites. The scenario's id is kept in the
 // hash (scenario=ID), so a link reopens it. <body> carries data-plan-state, data-plan-sites and
 // data-plan-scenario for tests.
 import { el, fmtInt } from './util.js';
@@ -112,6 +113,8 @@ export class Plan {
 
   clear() {
     for (const s of this.sites) this.map.removeLayer(s.marker);
+    if (this.overlay) this.map.removeLayer(this.overlay);
+    this.overlay = null;
     this.sites = [];
     this.scenario = '';
     this.summaryEl.textContent = 'Click the map to place a site.';
@@ -188,8 +191,32 @@ export class Plan {
       el('p', {}, [el('a', { href: s.links.lsoa_csv }, ['LSOAs (CSV)']), ' ', el('a', { href: s.links.lsoa_geojson }, ['(GeoJSON)'])]),
     );
     this.drawChart(m);
-    this.setState('ready');
-    this.onChange();
+    this.drawOverlay(s).then(() => {
+      this.setState('ready');
+      this.onChange();
+    });
+  }
+
+  // drawOverlay outlines the LSOAs the scenario reaches, over the map's layers: red where they
+  // enter the underserved set, green where they leave it, blue where only their accessibility or
+  // coverage changed.
+  async drawOverlay(s) {
+    if (this.overlay) this.map.removeLayer(this.overlay);
+    this.overlay = null;
+    document.body.dataset.planOverlay = '0';
+    const res = await fetch(`${s.links.lsoa_geojson}?percentile_shifts=false`);
+    if (!res.ok) return;
+    const fc = await res.json();
+    const colour = (p) => {
+      if (p.underserved_after && !p.underserved_before) return '#d7301f';
+      if (p.underserved_before && !p.underserved_after) return '#1a9850';
+      return '#2166ac';
+    };
+    this.overlay = L.geoJSON(fc, {
+      interactive: false,
+      style: (f) => ({ color: colour(f.properties), weight: 2, fill: true, fillOpacity: 0.1 }),
+    }).addTo(this.map);
+    document.body.dataset.planOverlay = String(fc.features.length);
   }
 
   drawChart(m) {
