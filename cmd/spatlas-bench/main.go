@@ -65,7 +65,7 @@ type config struct {
 func (c config) runs(name string) bool { return c.only == nil || slices.Contains(c.only, name) }
 
 // benchmarkNames are the names -only takes, in the order the benchmarks run.
-var benchmarkNames = []string{"boundaries", "items", "assets", "build"}
+var benchmarkNames = []string{"boundaries", "items", "assets", "build", "plan"}
 
 // benchmark is one side-by-side comparison.
 type benchmark struct {
@@ -86,6 +86,7 @@ func (b *bench) benchmarks() []benchmark {
 		{"items", "items endpoint", b.items},
 		{"assets", "asset import", one(b.assets)},
 		{"build", "metrics build", one(b.build)},
+		{"plan", "planning", b.plan},
 	}
 }
 

@@ -184,7 +184,7 @@ func TestMapInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("map test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "# pass 15") {
-		t.Errorf("expected 15 passing browser tests")
+	if !strings.Contains(string(out), "# pass 16") {
+		t.Errorf("expected 16 passing browser tests")
 	}
 }

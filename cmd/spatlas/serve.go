@@ -33,6 +33,8 @@ type serveFlags struct {
 	rateLimit      *float64
 	rateBurst      *int
 	maxDownloads   *int
+
+	plan planFlags
 }
 
 // serveEnv names the environment variable of each serve flag that takes its value from one
@@ -71,6 +73,8 @@ func addServeFlags(fs *flag.FlagSet, e env) serveFlags {
 		rateLimit:      fs.Float64("rate-limit", 100, "requests a second allowed to one client address, 0 for no limit (env SPATLAS_RATE_LIMIT)"),
 		rateBurst:      fs.Int("rate-burst", 400, "requests one client address may make at once above the rate (env SPATLAS_RATE_BURST)"),
 		maxDownloads:   fs.Int("max-downloads", 2, "downloads prepared or sent at once; more wait up to 5 s, then get 503 (env SPATLAS_MAX_DOWNLOADS)"),
+
+		plan: addPlanFlags(fs),
 	}
 }
 
@@ -153,6 +157,9 @@ func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 		RateLimit:       *sf.rateLimit,
 		RateBurst:       *sf.rateBurst,
 		MaxDownloads:    *sf.maxDownloads,
+		Planner:         newPlanner(ctx, e, db, sf.plan),
+		ReadOnly:        *sf.plan.readOnly,
+		ScenarioRate:    *sf.plan.rate,
 	}
 	if reg != nil {
 		cfg.Metrics = reg

@@ -9,6 +9,7 @@ import (
 	"github.com/spatlas/spatlas/internal/postgis/pgdb"
 	"github.com/spatlas/spatlas/internal/postgis/provision"
 	"github.com/spatlas/spatlas/internal/postgis/reads"
+	"github.com/spatlas/spatlas/internal/postgis/scenarios"
 )
 
 // DB is spatlas's store: one database, with the methods of every stage.
@@ -18,6 +19,7 @@ type DB struct {
 	*provision.Importer // LoadImport, RemoveProvision, ProvisionReports, ProvisionKey, EditionsKey, SetCategories
 	*build.Builder      // Build, BuildInfo, Builds
 	*reads.Reader       // Collections, Features, Feature, Categories and the analyses
+	*scenarios.Store    // ModelInput, Project, PutScenario, Scenario, LSOAGeometries
 }
 
 // Options tune a DB.
@@ -31,7 +33,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opt Options) (*D
 		return nil, err
 	}
 	b := build.New(db)
-	return &DB{DB: db, Loader: editions.New(db), Importer: provision.New(db), Builder: b, Reader: reads.New(db, b)}, nil
+	return &DB{DB: db, Loader: editions.New(db), Importer: provision.New(db), Builder: b, Reader: reads.New(db, b), Store: scenarios.New(db)}, nil
 }
 
 // NameKey normalises an asset name for finding duplicates (provision.NameKey).

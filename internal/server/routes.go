@@ -49,6 +49,12 @@ type Config struct {
 	// /api/config, and part of every ETag. Empty takes it from the binary's build information
 	// (see buildVersion).
 	Version string
+	// Planner answers what-if scenarios and suggested sites; nil leaves those routes out.
+	Planner PlanService
+	// ReadOnly refuses the creation of scenarios (for read replicas) with a 403.
+	ReadOnly bool
+	// ScenarioRate is how many scenarios a client may create per minute (0: DefaultScenarioRate).
+	ScenarioRate int
 }
 
 // New returns the spatlas HTTP handler.
@@ -92,6 +98,9 @@ func newServer(cfg Config, now func() time.Time) http.Handler {
 		}
 		if cfg.Analysis != nil {
 			analysisRoutes(r, cfg.Analysis, newSlots(cmp.Or(cfg.MaxDownloads, 2), 5*time.Second, "downloads"), h)
+		}
+		if cfg.Planner != nil {
+			planRoutes(r, cfg.Planner, cfg.ReadOnly, cfg.ScenarioRate, h)
 		}
 	})
 

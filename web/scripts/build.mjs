@@ -10,11 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 
-const appFiles = ['index.html', 'app.js', 'app.css', 'util.js', 'view.js', 'layers.js', 'panel.js', 'provision.js'];
+const appFiles = ['index.html', 'app.js', 'app.css', 'util.js', 'view.js', 'layers.js', 'panel.js', 'provision.js', 'plan.js'];
 // Library files: [folder in node_modules, files in it, folder in dist].
 const libraries = [
   [join('leaflet', 'dist'), ['leaflet.js', 'leaflet.css', 'images'], 'leaflet'],
   [join('leaflet.markercluster', 'dist'), ['leaflet.markercluster.js', 'MarkerCluster.css'], 'markercluster'],
+  [join('chart.js', 'dist'), ['chart.umd.min.js'], 'chartjs'],
 ];
 
 function fail(message) {

@@ -29,6 +29,7 @@ import { ViewLoader, covers, extentOf, fetchView } from './view.js';
 import { Provision } from './provision.js';
 import { DEFAULT_LAYER, NO_DATA, isLayer, layerById, layerSwitch, makeScale, paramsText, propsFor } from './layers.js';
 import { AreaPanel } from './panel.js';
+import { Plan } from './plan.js';
 
 const LSOA_MIN_ZOOM = 11; // zoom from which LSOAs replace districts
 const LAD_ZOOM = 8; // generalisation asked for the district layer, shown at every zoom below LSOA_MIN_ZOOM
@@ -537,7 +538,14 @@ async function main() {
     statusEl: document.getElementById('provision-status'),
     onChange: () => atlas.writeHash(),
   });
-  atlas.hashExtra = () => provision.hashPart();
+  const plan = new Plan(map, {
+    edition: () => atlas.edition,
+    panel: document.getElementById('plan-panel'),
+    button: document.getElementById('plan-toggle'),
+    hash: hashParams(),
+    onChange: () => atlas.writeHash(),
+  });
+  atlas.hashExtra = () => provision.hashPart() + plan.hashPart();
   atlas.panel.categoryLabel = (id) => {
     const c = provision.assets.cats && provision.assets.cats.byId.get(id);
     return c ? c.label : id;
@@ -570,6 +578,10 @@ async function main() {
   atlas.writeHash();
   atlas.update();
   atlas.loadDictionary();
+  plan.start().catch((err) => {
+    document.body.dataset.planState = 'error';
+    throw err;
+  });
   provision.start().catch((err) => {
     const status = document.getElementById('provision-status');
     if (status) status.textContent = `The provision layers failed to start: ${err.message}`;
