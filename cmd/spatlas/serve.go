@@ -30,6 +30,7 @@ type serveFlags struct {
 	readHeader     *time.Duration
 	read, write    *time.Duration
 	idle           *time.Duration
+	shutdown       *time.Duration
 	rateLimit      *float64
 	rateBurst      *int
 	maxDownloads   *int
@@ -49,6 +50,7 @@ func serveEnv() [][2]string {
 		{"read-timeout", "SPATLAS_READ_TIMEOUT"},
 		{"write-timeout", "SPATLAS_WRITE_TIMEOUT"},
 		{"idle-timeout", "SPATLAS_IDLE_TIMEOUT"},
+		{"shutdown-timeout", "SPATLAS_SHUTDOWN_TIMEOUT"},
 		{"rate-limit", "SPATLAS_RATE_LIMIT"},
 		{"rate-burst", "SPATLAS_RATE_BURST"},
 		{"max-downloads", "SPATLAS_MAX_DOWNLOADS"},
@@ -70,6 +72,7 @@ func addServeFlags(fs *flag.FlagSet, e env) serveFlags {
 		read:           fs.Duration("read-timeout", 10*time.Second, "time a client has to send a whole request (env SPATLAS_READ_TIMEOUT)"),
 		write:          fs.Duration("write-timeout", 2*serveStatementTimeout, "time from the end of a request's headers to the end of its response (env SPATLAS_WRITE_TIMEOUT)"),
 		idle:           fs.Duration("idle-timeout", time.Minute, "time an idle keep-alive connection stays open (env SPATLAS_IDLE_TIMEOUT)"),
+		shutdown:       fs.Duration("shutdown-timeout", 30*time.Second, "on a stop signal, time the requests in flight have to finish before their connections are closed (env SPATLAS_SHUTDOWN_TIMEOUT)"),
 		rateLimit:      fs.Float64("rate-limit", 100, "requests a second allowed to one client address, 0 for no limit (env SPATLAS_RATE_LIMIT)"),
 		rateBurst:      fs.Int("rate-burst", 400, "requests one client address may make at once above the rate (env SPATLAS_RATE_BURST)"),
 		maxDownloads:   fs.Int("max-downloads", 2, "downloads prepared or sent at once; more wait up to 5 s, then get 503 (env SPATLAS_MAX_DOWNLOADS)"),
@@ -188,7 +191,7 @@ func serve(ctx context.Context, e env, db *postgis.DB, sf serveFlags) error {
 	if len(lns) > 1 {
 		e.logger.Info("serving metrics", "addr", lns[1].Addr().String())
 	}
-	return serveUntilDone(ctx, e, servers, lns)
+	return serveUntilDone(ctx, e, servers, lns, *sf.shutdown)
 }
 
 // httpServer is an http.Server with the flags' timeouts: a client that is slow to send its
@@ -207,8 +210,8 @@ func (sf serveFlags) httpServer(ctx context.Context, h http.Handler) *http.Serve
 }
 
 // serveUntilDone serves each server on its listener until ctx is done or one fails, then shuts
-// them all down gracefully.
-func serveUntilDone(ctx context.Context, e env, servers []*http.Server, lns []net.Listener) error {
+// them all down gracefully: requests in flight have grace to finish.
+func serveUntilDone(ctx context.Context, e env, servers []*http.Server, lns []net.Listener, grace time.Duration) error {
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(lns[i]) }()
@@ -219,7 +222,7 @@ func serveUntilDone(ctx context.Context, e env, servers []*http.Server, lns []ne
 	case <-ctx.Done():
 	}
 	e.logger.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	var errs []error
 	for _, srv := range servers {
