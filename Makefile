@@ -10,7 +10,7 @@ BENCH_FLAGS ?=
 # package's tests in that package's own folder.
 DATA_ABS = case "$${SPATLAS_DATA:-}" in ""|/*) ;; *) export SPATLAS_DATA="$$PWD/$$SPATLAS_DATA";; esac;
 
-.PHONY: all build run stop test bench web tools clean
+.PHONY: all build run stop test fuzz bench web tools clean
 
 all: build
 
@@ -43,6 +43,18 @@ test: build tools
 	@$(DATA_ABS) url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then url=$$($(BIN) db start) || exit 1; fi; \
 	SPATLAS_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 40m ./...
+
+# Every fuzz target (go test -fuzz) for FUZZTIME each, seeds from testdata/fuzz and f.Add; CI
+# runs it after the tests.
+FUZZTIME ?= 5s
+fuzz:
+	@for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' internal cmd | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -h '^func Fuzz' $$pkg/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./$$pkg 2>&1 | tail -n 2; \
+	    test "$${PIPESTATUS[0]}" = 0 || exit 1; \
+	  done; \
+	done
 
 # Test tools from Debian: Chromium for the map test and GDAL, a real OGC API client (installed
 # when missing and run as root).
