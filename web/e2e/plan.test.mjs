@@ -51,7 +51,7 @@ describe('spatlas plan mode', { skip: reason }, () => {
   }
 
   test('places two sites, suggests three, and shares the scenario', async () => {
-    await page.goto(pageURL('edition=iod2025&map=12/53.8/-1.55'));
+    await page.goto(pageURL('edition=iod2025&map=12/53.8/-1.55&layer=gap'));
     await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: TIMEOUT });
     await page.click('#plan-toggle');
     const box = await page.locator('#map').boundingBox();
@@ -59,8 +59,13 @@ describe('spatlas plan mode', { skip: reason }, () => {
     const one = await waitPlan(1);
     assert.match(one.summary, /LSOAs changed/);
     assert.ok(Number(one.planOverlay) > 0, `the LSOAs reached are outlined: ${one.planOverlay}`);
+    // The second site is a community asset: the gap is measured on access to assets, so the gap
+    // layer recolours the LSOAs whose class the asset changes.
+    await page.selectOption('#plan-kind', 'asset');
     await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.75);
     const two = await waitPlan(2);
+    assert.ok(Number(two.planRecoloured) > 0, `the gap layer recolours the changed LSOAs: ${two.planRecoloured}`);
+    await page.selectOption('#plan-kind', 'link_worker');
     assert.notEqual(two.planScenario, one.planScenario, 'a second site makes a new scenario');
     assert.notEqual(two.summary, one.summary, 'the summary changes with the second site');
     await save(page, 'plan-two-sites');
@@ -79,6 +84,10 @@ describe('spatlas plan mode', { skip: reason }, () => {
     assert.equal(shared.planScenario, five.planScenario);
     assert.equal(shared.summary, five.summary, 'the shared link shows the same summary');
     await fresh.close();
+
+    await page.click('#plan-clear');
+    await page.waitForFunction(() => document.body.dataset.planState === 'idle', null, { timeout: TIMEOUT });
+    assert.equal((await plan()).planRecoloured, '0', 'a cleared scenario gives the layers back their stored figures');
     assert.deepEqual(problems.filter((p) => !/tile/.test(p)), []);
   });
 });

@@ -405,8 +405,32 @@ class Atlas {
     return layer;
   }
 
+  // setOverrides shows a planning scenario on the LSOA layers: props maps an LSOA code to the
+  // properties the scenario changes (gap, underserved) on the edition; null goes back to the
+  // stored figures. data-plan-recoloured counts the LSOAs drawn whose fill the scenario changed.
+  setOverrides(edition, props) {
+    this.overrides = props ? { edition, props } : null;
+    let recoloured = 0;
+    if (this.active) {
+      const { level, layer } = this.active;
+      layer.setStyle(layer.options.style);
+      const s = this.paint[level];
+      if (props && s && level === 'lsoa') {
+        layer.eachLayer((l) => {
+          const p = (l.feature && l.feature.properties) || {};
+          if (!props.has(p.code)) return;
+          const c = s.fill(p);
+          if ((c ? c.fill : NO_DATA) !== l.options.fillColor) recoloured++;
+        });
+      }
+    }
+    document.body.dataset.planRecoloured = String(recoloured);
+  }
+
   style(f, level) {
-    const p = f.properties || {};
+    let p = f.properties || {};
+    const o = level === 'lsoa' && this.overrides && this.overrides.edition === this.edition && this.overrides.props.get(p.code);
+    if (o) p = { ...p, ...o };
     const s = this.paint[level];
     const c = s ? s.fill(p) : null;
     const st = level === 'lad'
@@ -544,6 +568,7 @@ async function main() {
     button: document.getElementById('plan-toggle'),
     hash: hashParams(),
     onChange: () => atlas.writeHash(),
+    onScenario: (edition, props) => atlas.setOverrides(edition, props),
   });
   atlas.hashExtra = () => provision.hashPart() + plan.hashPart();
   atlas.panel.categoryLabel = (id) => {

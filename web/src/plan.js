@@ -4,7 +4,7 @@
 // POST /api/scenarios: people within the catchment and mean accessibility by IMD decile, before
 // and after, with a chart (Chart.js), LSOAs leaving or entering the underserved set, and people
 // newly reached; the LSOAs it reaches are outlined on the map, coloured by their change of
-// underserved status. "Suggest" asks POST /api/suggest for sites. The scenario's id is kept in the
+// underserved status, and the gap and underserved layers show their figures after the scenario. "Suggest" asks POST /api/suggest for sites. The scenario's id is kept in the
 // hash (scenario=ID), so a link reopens it. <body> carries data-plan-state, data-plan-sites and
 // data-plan-scenario for tests.
 import { el, fmtInt } from './util.js';
@@ -12,12 +12,13 @@ import { el, fmtInt } from './util.js';
 const num = (x, digits = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 
 export class Plan {
-  constructor(map, { edition, panel, button, hash, onChange }) {
+  constructor(map, { edition, panel, button, hash, onChange, onScenario }) {
     this.map = map;
     this.edition = edition; // a function returning the current edition
     this.panel = panel;
     this.button = button;
     this.onChange = onChange;
+    this.onScenario = onScenario || (() => {});
     this.sites = []; // {kind, fte, category, label, marker}
     this.scenario = hash.get('scenario') || '';
     this.active = false;
@@ -115,6 +116,7 @@ export class Plan {
     for (const s of this.sites) this.map.removeLayer(s.marker);
     if (this.overlay) this.map.removeLayer(this.overlay);
     this.overlay = null;
+    this.onScenario(null, null);
     this.sites = [];
     this.scenario = '';
     this.summaryEl.textContent = 'Click the map to place a site.';
@@ -212,6 +214,9 @@ export class Plan {
       if (p.underserved_before && !p.underserved_after) return '#1a9850';
       return '#2166ac';
     };
+    // The gap and underserved layers show the scenario's figures for the LSOAs it changed.
+    const props = new Map(fc.features.map((f) => [f.properties.code, { gap: f.properties.gap_after, underserved: f.properties.underserved_after }]));
+    this.onScenario(s.edition, props);
     this.overlay = L.geoJSON(fc, {
       interactive: false,
       style: (f) => ({ color: colour(f.properties), weight: 2, fill: true, fillOpacity: 0.1 }),
