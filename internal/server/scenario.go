@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -84,12 +85,46 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			if site := badSite(body, typeErr.Field); site != "" {
+				return spatlas.Errorf(spatlas.EINVALID, "malformed JSON: %s: %s is a JSON %s, want a %v",
+					site, strings.TrimPrefix(typeErr.Field, "sites."), typeErr.Value, typeErr.Type)
+			}
+		}
 		return spatlas.Errorf(spatlas.EINVALID, "malformed JSON: %v", err)
 	}
 	if dec.More() {
 		return spatlas.Errorf(spatlas.EINVALID, "malformed JSON: data after the object")
 	}
 	return nil
+}
+
+// badSite names the first site of a body whose field (as encoding/json names it, "sites.fte")
+// does not hold a number, as sites[i] ("label"); "" when the field is not a site's or none is found.
+func badSite(body []byte, field string) string {
+	name, ok := strings.CutPrefix(field, "sites.")
+	if !ok {
+		return ""
+	}
+	var loose struct {
+		Sites []map[string]json.RawMessage `json:"sites"`
+	}
+	if json.Unmarshal(body, &loose) != nil {
+		return ""
+	}
+	for i, site := range loose.Sites {
+		var f float64
+		if raw, ok := site[name]; ok && json.Unmarshal(raw, &f) != nil {
+			var label string
+			_ = json.Unmarshal(site["label"], &label)
+			if label != "" {
+				return fmt.Sprintf("sites[%d] (%q)", i, label)
+			}
+			return fmt.Sprintf("sites[%d]", i)
+		}
+	}
+	return ""
 }
 
 // scenarioBody is a scenario as served, with links to its LSOAs.
