@@ -29,8 +29,12 @@ type SuggestRequest struct {
 	Count      int             `json:"count"`
 	Area       string          `json:"area,omitempty"`
 	Candidates json.RawMessage `json:"candidates"`
-	Weight     string          `json:"weight,omitempty"`
-	Catchment  float64         `json:"catchment_m,omitempty"`
+	// CandidatesCSV and CandidatesGeoJSON are a planner's uploaded list of candidate points, in
+	// place of Candidates (see CSVCandidates and GeoJSONCandidates).
+	CandidatesCSV     string          `json:"candidates_csv,omitempty"`
+	CandidatesGeoJSON json.RawMessage `json:"candidates_geojson,omitempty"`
+	Weight            string          `json:"weight,omitempty"`
+	Catchment         float64         `json:"catchment_m,omitempty"`
 	// FTE of each suggested link worker site (default 1), Category of each suggested asset.
 	FTE      float64 `json:"fte,omitempty"`
 	Category string  `json:"category,omitempty"`
@@ -64,7 +68,7 @@ func (p *Planner) Suggest(ctx context.Context, req SuggestRequest, client string
 	if err != nil {
 		return nil, err
 	}
-	cands, err := p.candidates(ctx, em, req.Edition, req.Candidates)
+	cands, err := p.requestCandidates(ctx, em, req)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +116,36 @@ type pointIn struct {
 	Lon   *float64 `json:"lon"`
 	Lat   *float64 `json:"lat"`
 	Label string   `json:"label"`
+	// where names the point in errors (a CSV line, a GeoJSON feature); "" for candidates[i].
+	where string
+}
+
+// requestCandidates reads a request's candidates: a named set, a list of points, or an uploaded
+// CSV or GeoJSON list; at most one of them.
+func (p *Planner) requestCandidates(ctx context.Context, em *edModel, req SuggestRequest) ([]engine.Candidate, error) {
+	given := 0
+	for _, ok := range []bool{len(req.Candidates) > 0, req.CandidatesCSV != "", len(req.CandidatesGeoJSON) > 0} {
+		if ok {
+			given++
+		}
+	}
+	if given > 1 {
+		return nil, spatlas.Errorf(spatlas.EINVALID, "candidates: give one of candidates, candidates_csv and candidates_geojson")
+	}
+	var pts []pointIn
+	var err error
+	switch {
+	case req.CandidatesCSV != "":
+		pts, err = CSVCandidates(req.CandidatesCSV)
+	case len(req.CandidatesGeoJSON) > 0:
+		pts, err = GeoJSONCandidates(req.CandidatesGeoJSON)
+	default:
+		return p.candidates(ctx, em, req.Edition, req.Candidates)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.pointCandidates(ctx, req.Edition, pts)
 }
 
 // candidates reads a request's candidates: a named set, or a list of points.
@@ -174,6 +208,11 @@ func (p *Planner) listCandidates(ctx context.Context, edition string, raw json.R
 	if err := json.Unmarshal(raw, &pts); err != nil {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "candidates: a set name or a list of {lon, lat, label}: %v", err)
 	}
+	return p.pointCandidates(ctx, edition, pts)
+}
+
+// pointCandidates projects a planner's points; points outside England are refused.
+func (p *Planner) pointCandidates(ctx context.Context, edition string, pts []pointIn) ([]engine.Candidate, error) {
 	if len(pts) == 0 || len(pts) > 10*MaxScenarioSites {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "candidates: %d points, want 1 to %d", len(pts), 10*MaxScenarioSites)
 	}
@@ -183,7 +222,11 @@ func (p *Planner) listCandidates(ctx context.Context, edition string, raw json.R
 		one := 1.0
 		sites[i].FTE = &one
 		if err := validateSite(sites[i], nil); err != nil {
-			return nil, spatlas.Errorf(spatlas.EINVALID, "candidates[%d]%s: %s", i, labelled(pt.Label), err)
+			where := pt.where
+			if where == "" {
+				where = fmt.Sprintf("candidates[%d]", i)
+			}
+			return nil, spatlas.Errorf(spatlas.EINVALID, "%s%s: %s", where, labelled(pt.Label), err)
 		}
 	}
 	if err := p.project(ctx, edition, sites); err != nil {

@@ -241,3 +241,40 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("unknown area: %d %s", rec.Code, rec.Body)
 	}
 }
+
+func TestSuggestUploadedCandidates(t *testing.T) {
+	h := newPlanServer(false, 0)
+	const ask = `{"edition":"iod2025","kind":"link_worker","count":3,"area":"E08000036","weight":"population",`
+	for _, tt := range []struct {
+		name, body string
+		status     int
+		want       string // the first site's label, or the error's text
+	}{
+		{"CSV", ask + `"candidates_csv":"label,lon,lat\nwest,-1.99,53\neast,-1.96,53\n"}`, http.StatusOK, "west"},
+		{"GeoJSON", ask + `"candidates_geojson":{"type":"FeatureCollection","features":[
+			{"type":"Feature","geometry":{"type":"Point","coordinates":[-1.96,53]},"properties":{"label":"east"}}]}}`, http.StatusOK, "east"},
+		{"CSV bad row", ask + `"candidates_csv":"lon,lat\n-1.99,53\n-1.96,x\n"}`, http.StatusBadRequest, `candidates_csv:3: column "lat": "x" is not a number`},
+		{"CSV row outside range", ask + `"candidates_csv":"label,lon,lat\nwest,-1.99,53\nmoon,-1.96,95\n"}`, http.StatusBadRequest, `candidates_csv:3 ("moon"): lat 95 out of range`},
+		{"GeoJSON bad feature", ask + `"candidates_geojson":{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[]}}]}}`,
+			http.StatusBadRequest, "candidates_geojson features[0]: want a Point geometry"},
+		{"two lists", ask + `"candidates":"lsoa","candidates_csv":"lon,lat\n-1.99,53\n"}`, http.StatusBadRequest, "give one of candidates"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := post(t, h, "/api/suggest", mediaJSON, tt.body)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d %s, want %d", rec.Code, rec.Body, tt.status)
+			}
+			if tt.status != http.StatusOK {
+				var body errorBody
+				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.Contains(body.Message, tt.want) {
+					t.Errorf("%s, want %q", rec.Body, tt.want)
+				}
+				return
+			}
+			var s app.Suggestion
+			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil || len(s.Sites) == 0 || s.Sites[0].Label != tt.want {
+				t.Errorf("suggestion %+v (%v), want the first site %q", s, err, tt.want)
+			}
+		})
+	}
+}

@@ -112,3 +112,7 @@ func fromCartesian(x, y, z, a, b float64) (phi, lambda float64) {
 	}
 	return phi, math.Atan2(y, x)
 }
+
+// BNGToWGS84 converts British National Grid easting and northing (metres) to WGS84 longitude
+// and latitude (degrees).
+func BNGToWGS84(e, n float64) (lon, lat float64) { return bngToWGS84(e, n) }
