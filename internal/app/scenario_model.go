@@ -23,6 +23,8 @@ type PlanStore interface {
 	PutScenario(ctx context.Context, id, edition string, request []byte, client string, lifetime time.Duration) error
 	Scenario(ctx context.Context, id string) (edition string, request []byte, created, expires time.Time, err error)
 	LSOAGeometries(ctx context.Context, edition string, codes []string) (map[string]json.RawMessage, error)
+	// LSOAMetric returns the published value of a numeric LSOA property for each LSOA that has one.
+	LSOAMetric(ctx context.Context, edition, name string) (map[string]float64, error)
 }
 
 // DefaultScenarioLifetime is how long a scenario is kept by default.

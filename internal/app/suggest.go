@@ -33,8 +33,11 @@ type SuggestRequest struct {
 	// place of Candidates (see CSVCandidates and GeoJSONCandidates).
 	CandidatesCSV     string          `json:"candidates_csv,omitempty"`
 	CandidatesGeoJSON json.RawMessage `json:"candidates_geojson,omitempty"`
-	Weight            string          `json:"weight,omitempty"`
-	Catchment         float64         `json:"catchment_m,omitempty"`
+	// Weight is need (default), population or metric:<name>, an LSOA metric scaled to 0-1 (see
+	// ScaleWeights); WeightMetric names the metric instead.
+	Weight       string  `json:"weight,omitempty"`
+	WeightMetric string  `json:"weight_metric,omitempty"`
+	Catchment    float64 `json:"catchment_m,omitempty"`
 	// FTE of each suggested link worker site (default 1), Category of each suggested asset.
 	FTE      float64 `json:"fte,omitempty"`
 	Category string  `json:"category,omitempty"`
@@ -72,8 +75,13 @@ func (p *Planner) Suggest(ctx context.Context, req SuggestRequest, client string
 	if err != nil {
 		return nil, err
 	}
+	weight, scaled, err := p.metricWeight(ctx, em, req)
+	if err != nil {
+		return nil, err
+	}
+	req.Weight = weight
 	picks, err := em.model.Suggest(engine.SuggestRequest{Kind: kind, Count: req.Count, Area: req.Area,
-		Candidates: cands, Weight: req.Weight, Catchment: req.Catchment})
+		Candidates: cands, Weight: req.Weight, Scaled: scaled, Catchment: req.Catchment})
 	if err != nil {
 		return nil, err
 	}

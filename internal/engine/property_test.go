@@ -192,7 +192,7 @@ func TestGreedyAgainstOptimum(t *testing.T) {
 
 // bruteForce is the best need-weighted population newly covered by any p candidates.
 func bruteForce(m *Model, cands []Candidate, p int, d0 float64) float64 {
-	w, _ := m.weights(WeightNeed, "")
+	w, _ := m.weights(WeightNeed, "", nil)
 	covered := m.covered(m.layers[LinkWorker], d0)
 	sets := make([][]int32, len(cands))
 	for c, cand := range cands {
@@ -245,7 +245,7 @@ func TestLazyEqualsPlainGreedy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, _ := m.weights(WeightNeed, "LAD1")
+		w, _ := m.weights(WeightNeed, "LAD1", nil)
 		covered := m.covered(m.layers[LinkWorker], 3000)
 		var want []int
 		for len(want) < 8 {

@@ -3,6 +3,7 @@ package engine
 import (
 	"container/heap"
 	"math"
+	"strings"
 
 	"github.com/spatlas/spatlas/internal/spatlas"
 )
@@ -11,6 +12,9 @@ import (
 const (
 	WeightNeed       = "need"       // the need percentile n_k (default)
 	WeightPopulation = "population" // 1
+	// WeightMetricPrefix starts a weight by an LSOA metric, "metric:<name>", whose values scaled
+	// to 0-1 SuggestRequest.Scaled carries.
+	WeightMetricPrefix = "metric:"
 )
 
 // Candidate is a place a site could go.
@@ -33,8 +37,11 @@ type SuggestRequest struct {
 	Count      int
 	Area       string
 	Candidates []Candidate
-	// Weight is WeightNeed or WeightPopulation.
+	// Weight is WeightNeed, WeightPopulation or WeightMetricPrefix and a metric's name.
 	Weight string
+	// Scaled is w_k of a metric weight, 0-1 in the order of the model's LSOAs (NaN: no value,
+	// weight 0).
+	Scaled []float64
 	// Catchment is d0 in metres; 0 takes the model's for the kind.
 	Catchment float64
 }
@@ -59,7 +66,7 @@ func (m *Model) Suggest(req SuggestRequest) ([]Pick, error) {
 	if d0 <= 0 || math.IsNaN(d0) || req.Count < 1 {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "suggest: count %d and catchment %v must be positive", req.Count, d0)
 	}
-	w, err := m.weights(req.Weight, req.Area)
+	w, err := m.weights(req.Weight, req.Area, req.Scaled)
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +110,16 @@ func (m *Model) Suggest(req SuggestRequest) ([]Pick, error) {
 }
 
 // weights returns each LSOA's P_k w_k, 0 outside the area or without a point.
-func (m *Model) weights(weight, area string) ([]float64, error) {
+func (m *Model) weights(weight, area string, scaled []float64) ([]float64, error) {
 	if weight == "" {
 		weight = WeightNeed
 	}
-	if weight != WeightNeed && weight != WeightPopulation {
-		return nil, spatlas.Errorf(spatlas.EINVALID, "suggest: weight %q: want need or population", weight)
+	metric := strings.HasPrefix(weight, WeightMetricPrefix)
+	switch {
+	case metric && len(scaled) != len(m.in.LSOAs):
+		return nil, spatlas.Errorf(spatlas.EINVALID, "suggest: weight %q: %d scaled values for %d LSOAs", weight, len(scaled), len(m.in.LSOAs))
+	case !metric && weight != WeightNeed && weight != WeightPopulation:
+		return nil, spatlas.Errorf(spatlas.EINVALID, "suggest: weight %q: want need, population or metric:<name>", weight)
 	}
 	w := make([]float64, len(m.in.LSOAs))
 	any := false
@@ -119,7 +130,13 @@ func (m *Model) weights(weight, area string) ([]float64, error) {
 		}
 		any = true
 		w[k] = p.Pop
-		if weight == WeightNeed {
+		if metric {
+			if s := scaled[k]; math.IsNaN(s) {
+				w[k] = 0
+			} else {
+				w[k] *= s
+			}
+		} else if weight == WeightNeed {
 			if math.IsNaN(m.need[k]) {
 				w[k] = 0
 			} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -69,6 +70,11 @@ func (s *planStore) Scenario(_ context.Context, id string) (string, []byte, time
 		return "", nil, time.Time{}, time.Time{}, spatlas.Errorf(spatlas.ENOTFOUND, "no scenario %q", id)
 	}
 	return "iod2025", b, time.Now(), time.Now().Add(time.Hour), nil
+}
+
+// LSOAMetric gives every metric the values 10, 50 and 40 in the order of the fake LSOAs.
+func (s *planStore) LSOAMetric(context.Context, string, string) (map[string]float64, error) {
+	return map[string]float64{"E01000001": 10, "E01000002": 50, "E01000003": 40}, nil
 }
 
 func (s *planStore) LSOAGeometries(_ context.Context, _ string, codes []string) (map[string]json.RawMessage, error) {
@@ -274,6 +280,44 @@ func TestSuggestUploadedCandidates(t *testing.T) {
 			var s app.Suggestion
 			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil || len(s.Sites) == 0 || s.Sites[0].Label != tt.want {
 				t.Errorf("suggestion %+v (%v), want the first site %q", s, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSuggestMetricWeight(t *testing.T) {
+	h := newPlanServer(false, 0)
+	const ask = `{"edition":"iod2025","kind":"link_worker","count":1,"area":"E08000036","candidates":[{"lon":-1.96,"lat":53,"label":"east"}],`
+	for _, tt := range []struct {
+		name, body string
+		status     int
+		gain       float64 // of the site chosen
+		want       string  // the weight reported, or the error's text
+	}{
+		// imd_score 10, 50, 40 scale to 0, 1, 0.75: E01000003 (3,000 people) weighs 2,250.
+		{"metric by weight", ask + `"weight":"metric:imd_score"}`, http.StatusOK, 2250, "metric:imd_score"},
+		{"metric by weight_metric", ask + `"weight_metric":"imd_score"}`, http.StatusOK, 2250, "metric:imd_score"},
+		// A rank is higher where there is less need: 1 - 0.75.
+		{"higher is better", ask + `"weight_metric":"imd_rank"}`, http.StatusOK, 750, "metric:imd_rank"},
+		{"unknown metric", ask + `"weight":"metric:shoe_size"}`, http.StatusBadRequest, 0, `weight metric "shoe_size": not a numeric LSOA metric; want one of`},
+		{"not numeric", ask + `"weight_metric":"lad_name"}`, http.StatusBadRequest, 0, `"imd_score"`},
+		{"both", ask + `"weight":"population","weight_metric":"imd_score"}`, http.StatusBadRequest, 0, "give one"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := post(t, h, "/api/suggest", mediaJSON, tt.body)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d %s, want %d", rec.Code, rec.Body, tt.status)
+			}
+			if tt.status != http.StatusOK {
+				var body errorBody
+				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.Contains(body.Message, tt.want) {
+					t.Errorf("%s, want %q", rec.Body, tt.want)
+				}
+				return
+			}
+			var s app.Suggestion
+			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil || len(s.Sites) != 1 || math.Abs(s.Sites[0].Gain-tt.gain) > 1e-9 || s.Weight != tt.want {
+				t.Errorf("suggestion %+v (%v), want one site of gain %v weighted by %s", s, err, tt.gain, tt.want)
 			}
 		})
 	}

@@ -180,3 +180,17 @@ func (s *Store) LSOAGeometries(ctx context.Context, edition string, codes []stri
 	})
 	return out, pgdb.AppError(err)
 }
+
+// LSOAMetric returns the published value of a numeric LSOA property for each LSOA of an edition
+// that has one.
+func (s *Store) LSOAMetric(ctx context.Context, edition, name string) (map[string]float64, error) {
+	rows, _ := s.db.Pool().Query(ctx, query("lsoa_metric"), edition, name)
+	out := map[string]float64{}
+	var code string
+	var v float64
+	_, err := pgx.ForEachRow(rows, []any{&code, &v}, func() error {
+		out[code] = v
+		return nil
+	})
+	return out, pgdb.AppError(err)
+}
