@@ -59,5 +59,17 @@ func TestPlannerOnRealData(t *testing.T) {
 	if len(sg.Sites) != 3 || sg.Scenario == "" || sg.Sites[2].Cumulative <= sg.Sites[0].Gain {
 		t.Errorf("suggestion %+v", sg)
 	}
+	byScore, err := p.Suggest(ctx, app.SuggestRequest{Edition: "iod2025", Count: 3, Area: "E08000035",
+		Candidates: json.RawMessage(`"lsoa"`), Catchment: 1000, WeightMetric: "imd_score"}, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(byScore.Sites) != 3 || byScore.Weight != "metric:imd_score" || byScore.Sites[0].Gain <= 0 {
+		t.Errorf("suggestion by IMD score %+v", byScore)
+	}
+	scores, err := db.LSOAMetric(ctx, "iod2025", "imd_score")
+	if err != nil || len(scores) < 33000 {
+		t.Errorf("imd_score of %d LSOAs: %v", len(scores), err)
+	}
 	t.Logf("Leeds what-if: %d LSOAs changed, %d percentile shifts; suggestion in Leeds at 1 km: %+v", s.Summary.ChangedLSOA, s.Summary.ShiftedLSOA, sg.Sites)
 }

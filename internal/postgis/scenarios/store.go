@@ -68,6 +68,9 @@ type siteRow struct {
 func (s *Store) ModelInput(ctx context.Context, edition string, p spatlas.BuildParams) (*engine.Input, error) {
 	var in *engine.Input
 	err := pgx.BeginTxFunc(ctx, s.db.Pool(), pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, query("serial")); err != nil {
+			return err
+		}
 		rows, _ := tx.Query(ctx, query("edition"), edition)
 		e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[editionRow])
 		if errors.Is(err, pgx.ErrNoRows) {
