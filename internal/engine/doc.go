@@ -28,6 +28,9 @@
 // Suggest solves maximal covering greedily with lazy evaluation (CELF): gains only shrink as
 // sites are chosen, so a stale gain is an upper bound and only the top of the queue is
 // re-evaluated. Ties go to the lower candidate index; a gain of 0 is never chosen.
+// The need weight w_k is the need percentile (default), 1 (population only), or a metric's
+// values scaled to 0-1 by the caller (SuggestRequest.Scaled; the application layer scales
+// min-max over the edition's LSOAs, reversed where higher is better).
 //
 // The package knows nothing of PostGIS or HTTP: its Input is read by the store, its answers
 // are served by the application layer.
