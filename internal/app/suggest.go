@@ -88,6 +88,9 @@ func (p *Planner) Suggest(ctx context.Context, req SuggestRequest, client string
 	if req.Weight == "" {
 		req.Weight = engine.WeightNeed
 	}
+	if picks == nil {
+		picks = []engine.Pick{} // "sites": [] when no candidate gains
+	}
 	out := &Suggestion{Edition: req.Edition, Kind: req.Kind, Area: req.Area, Weight: req.Weight,
 		CatchmentM: req.Catchment, Candidates: len(cands), Sites: picks}
 	if out.CatchmentM == 0 {
