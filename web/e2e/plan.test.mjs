@@ -85,6 +85,19 @@ describe('spatlas plan mode', { skip: reason }, () => {
     assert.equal(shared.summary, five.summary, 'the shared link shows the same summary');
     await fresh.close();
 
+    // Candidates uploaded as CSV: the suggestion answers (with as many sites as gain need), or
+    // names what is wrong.
+    await page.setInputFiles('#plan-candidates', {
+      name: 'candidates.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('label,lon,lat\nHarehills,-1.5130,53.8120\nBeeston,-1.5600,53.7750\nHunslet,-1.5300,53.7800\n'),
+    });
+    await page.click('#plan-suggest');
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.planState), null, { timeout: TIMEOUT });
+    const uploaded = await plan();
+    assert.equal(uploaded.planState, 'ready', `a suggestion from uploaded candidates: ${uploaded.summary}`);
+    assert.ok(Number(uploaded.planSites) >= 5, `the uploaded candidates' sites join the scenario: ${uploaded.planSites}`);
+
     await page.click('#plan-clear');
     await page.waitForFunction(() => document.body.dataset.planState === 'idle', null, { timeout: TIMEOUT });
     assert.equal((await plan()).planRecoloured, '0', 'a cleared scenario gives the layers back their stored figures');

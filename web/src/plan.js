@@ -63,6 +63,9 @@ export class Plan {
     this.catEl = el('input', { id: 'plan-category', type: 'text', value: 'food', size: '10' });
     this.areaEl = el('input', { id: 'plan-area', type: 'text', placeholder: 'LAD, ICB or region code', size: '12' });
     this.countEl = el('input', { id: 'plan-count', type: 'number', min: '1', max: '100', value: '3' });
+    // Candidates: the LSOA points, or a list the planner uploads (CSV with lon,lat or
+    // easting,northing and an optional label; or a GeoJSON FeatureCollection of points).
+    this.fileEl = el('input', { id: 'plan-candidates', type: 'file', accept: '.csv,.geojson,.json,text/csv,application/geo+json' });
     const suggest = el('button', { id: 'plan-suggest', type: 'button' }, ['Suggest']);
     suggest.addEventListener('click', () => this.suggest());
     const clear = el('button', { id: 'plan-clear', type: 'button' }, ['Clear']);
@@ -73,6 +76,7 @@ export class Plan {
       el('h2', {}, ['Plan: what if?']),
       el('p', {}, ['Kind ', this.kindEl, ' FTE ', this.fteEl, ' category ', this.catEl]),
       el('p', {}, ['Suggest ', this.countEl, ' sites in ', this.areaEl, ' ', suggest, ' ', clear]),
+      el('p', {}, [el('label', { for: 'plan-candidates' }, ['Candidates (CSV or GeoJSON; else LSOA points) ']), this.fileEl]),
       this.summaryEl,
       this.canvas,
     );
@@ -155,14 +159,27 @@ export class Plan {
       kind: this.kindEl.value,
       count: Number(this.countEl.value) || 3,
       area: this.areaEl.value.trim(),
-      candidates: 'lsoa',
     };
+    const file = this.fileEl.files && this.fileEl.files[0];
+    if (file) {
+      const text = await file.text();
+      if (!/^\s*[{[]/.test(text)) body.candidates_csv = text;
+      else {
+        try {
+          body.candidates_geojson = JSON.parse(text);
+        } catch (err) {
+          this.summaryEl.textContent = `The candidates file is not GeoJSON: ${err.message}`;
+          this.setState('error');
+          return;
+        }
+      }
+    } else body.candidates = 'lsoa';
     if (body.kind === 'link_worker') body.fte = Number(this.fteEl.value) || 1;
     else body.category = this.catEl.value;
     const res = await fetch('/api/suggest', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) return this.fail(res);
     const s = await res.json();
-    for (const site of s.sites) this.add({ kind: body.kind, fte: body.fte, category: body.category, label: site.label }, L.latLng(site.lat, site.lon), false);
+    for (const site of s.sites || []) this.add({ kind: body.kind, fte: body.fte, category: body.category, label: site.label }, L.latLng(site.lat, site.lon), false);
     this.evaluate();
   }
 
