@@ -80,7 +80,7 @@ func (p *Planner) CreateScenario(ctx context.Context, req ScenarioRequest, clien
 	if err := validateSites(req.Sites, em.build.Categories); err != nil {
 		return nil, err
 	}
-	if err := p.project(ctx, req.Edition, req.Sites); err != nil {
+	if err := p.project(ctx, req.Edition, req.Sites, siteName); err != nil {
 		return nil, err
 	}
 	s, err := answer(em, req)
@@ -215,6 +215,9 @@ func validateSites(sites []ScenarioSite, categories []string) error {
 	return nil
 }
 
+// siteName names the site i of a scenario in errors.
+func siteName(i int) string { return fmt.Sprintf("sites[%d]", i) }
+
 func labelled(label string) string {
 	if label == "" {
 		return ""
@@ -249,7 +252,7 @@ func validateSite(s ScenarioSite, categories []string) error {
 
 // project fills in the sites' British National Grid coordinates, refusing those outside the
 // edition's England.
-func (p *Planner) project(ctx context.Context, edition string, sites []ScenarioSite) error {
+func (p *Planner) project(ctx context.Context, edition string, sites []ScenarioSite, name func(i int) string) error {
 	if len(sites) == 0 {
 		return nil
 	}
@@ -263,7 +266,7 @@ func (p *Planner) project(ctx context.Context, edition string, sites []ScenarioS
 	}
 	for i := range sites {
 		if !inside[i] {
-			return spatlas.Errorf(spatlas.EINVALID, "sites[%d]%s: (%v, %v) lies outside England", i, labelled(sites[i].Label), lon[i], lat[i])
+			return spatlas.Errorf(spatlas.EINVALID, "%s%s: (%v, %v) lies outside England", name(i), labelled(sites[i].Label), lon[i], lat[i])
 		}
 		sites[i].X, sites[i].Y = xs[i], ys[i]
 	}

@@ -227,20 +227,22 @@ func (p *Planner) pointCandidates(ctx context.Context, edition string, pts []poi
 	if len(pts) == 0 || len(pts) > 10*MaxScenarioSites {
 		return nil, spatlas.Errorf(spatlas.EINVALID, "candidates: %d points, want 1 to %d", len(pts), 10*MaxScenarioSites)
 	}
+	name := func(i int) string {
+		if pts[i].where != "" {
+			return pts[i].where
+		}
+		return fmt.Sprintf("candidates[%d]", i)
+	}
 	sites := make([]ScenarioSite, len(pts))
 	for i, pt := range pts {
 		sites[i] = ScenarioSite{Lon: pt.Lon, Lat: pt.Lat, Label: pt.Label, Kind: engine.LinkWorker.String()}
 		one := 1.0
 		sites[i].FTE = &one
 		if err := validateSite(sites[i], nil); err != nil {
-			where := pt.where
-			if where == "" {
-				where = fmt.Sprintf("candidates[%d]", i)
-			}
-			return nil, spatlas.Errorf(spatlas.EINVALID, "%s%s: %s", where, labelled(pt.Label), err)
+			return nil, spatlas.Errorf(spatlas.EINVALID, "%s%s: %s", name(i), labelled(pt.Label), err)
 		}
 	}
-	if err := p.project(ctx, edition, sites); err != nil {
+	if err := p.project(ctx, edition, sites, name); err != nil {
 		return nil, err
 	}
 	out := make([]engine.Candidate, len(sites))

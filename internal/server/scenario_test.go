@@ -261,6 +261,7 @@ func TestSuggestUploadedCandidates(t *testing.T) {
 			{"type":"Feature","geometry":{"type":"Point","coordinates":[-1.96,53]},"properties":{"label":"east"}}]}}`, http.StatusOK, "east"},
 		{"CSV bad row", ask + `"candidates_csv":"lon,lat\n-1.99,53\n-1.96,x\n"}`, http.StatusBadRequest, `candidates_csv:3: column "lat": "x" is not a number`},
 		{"CSV row outside range", ask + `"candidates_csv":"label,lon,lat\nwest,-1.99,53\nmoon,-1.96,95\n"}`, http.StatusBadRequest, `candidates_csv:3 ("moon"): lat 95 out of range`},
+		{"CSV row outside England", ask + `"candidates_csv":"label,lon,lat\nwest,-1.99,53\nLagos,10,10\n"}`, http.StatusBadRequest, `candidates_csv:3 ("Lagos"): (10, 10) lies outside England`},
 		{"GeoJSON bad feature", ask + `"candidates_geojson":{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[]}}]}}`,
 			http.StatusBadRequest, "candidates_geojson features[0]: want a Point geometry"},
 		{"two lists", ask + `"candidates":"lsoa","candidates_csv":"lon,lat\n-1.99,53\n"}`, http.StatusBadRequest, "give one of candidates"},
